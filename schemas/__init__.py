@@ -1,0 +1,8 @@
+"""The CompiledForm contract: meta-schemas, data validation and the formula runtime.
+
+Pure code: no I/O, no environment, no clock.
+"""
+
+from baocao.schemas.errors import BaocaoError, Detail, DetailEnum, DialectError
+
+__all__ = ["BaocaoError", "Detail", "DetailEnum", "DialectError"]
