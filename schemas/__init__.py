@@ -3,6 +3,7 @@
 Pure code: no I/O, no environment, no clock.
 """
 
+from baocao.schemas.compiled import CompiledForm
 from baocao.schemas.errors import BaocaoError, Detail, DetailEnum, DialectError
 
-__all__ = ["BaocaoError", "Detail", "DetailEnum", "DialectError"]
+__all__ = ["BaocaoError", "CompiledForm", "Detail", "DetailEnum", "DialectError"]
