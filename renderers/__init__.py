@@ -9,7 +9,11 @@ from baocao.renderers.entry import render_entry_form
 from baocao.renderers.errors import LayoutError, RenderCode, RenderError
 from baocao.renderers.escape import escape_formula_text
 from baocao.renderers.narrative import NarrativeResult, render_narrative, sanitize_html
-from baocao.renderers.numbers import format_value, parse_number_format, parse_vietnamese_number
+from baocao.renderers.numbers import (
+    format_value,
+    parse_number_format,
+    parse_vietnamese_number,
+)
 from baocao.renderers.pdf import (
     PdfHeader,
     RenderedPdf,

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from baocao.renderers.resources import FONTS_DIR
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-
-from baocao.renderers.resources import FONTS_DIR
 
 FAMILY = "BaocaoSerif"
 _FILES = {

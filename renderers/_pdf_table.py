@@ -9,24 +9,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
 from xml.sax.saxutils import escape as xml_escape
 
 from baocao.renderers._pdf_fonts import font_name
 from baocao.renderers._sheet import SheetGrid, column_letter, width_to_px
 from baocao.renderers.narrative import html_to_text
 from baocao.renderers.numbers import format_value, parse_number_format
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Table, TableStyle
 
-_LINE_WIDTH = {"thin": 0.5, "hair": 0.25, "dotted": 0.5, "dashed": 0.5, "medium": 1.0,
-               "thick": 1.5, "double": 1.0}
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "centerContinuous": TA_CENTER,
-          "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_ALIGN_NAME = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT", TA_JUSTIFY: "LEFT"}
+_LINE_WIDTH = {
+    "thin": 0.5,
+    "hair": 0.25,
+    "dotted": 0.5,
+    "dashed": 0.5,
+    "medium": 1.0,
+    "thick": 1.5,
+    "double": 1.0,
+}
+_ALIGN = {
+    "left": TA_LEFT,
+    "center": TA_CENTER,
+    "centerContinuous": TA_CENTER,
+    "right": TA_RIGHT,
+    "justify": TA_JUSTIFY,
+}
+_ALIGN_NAME = {
+    TA_LEFT: "LEFT",
+    TA_CENTER: "CENTER",
+    TA_RIGHT: "RIGHT",
+    TA_JUSTIFY: "LEFT",
+}
 _VALIGN = {"top": "TOP", "center": "MIDDLE", "bottom": "BOTTOM"}
 MIN_FONT = 6.5
 MAX_SCALE = 1.3
@@ -51,20 +67,32 @@ def natural_width(grid: SheetGrid) -> float:
 def table_parts(grid: SheetGrid) -> TableParts:
     """Rows from the table header to the last row with an input or computed cell."""
     data_rows = [
-        row for row in grid.rows
-        if any(s.cell and s.cell.get("role") in ("input", "computed", "narrative")
-               for s in grid.slots[row])
+        row
+        for row in grid.rows
+        if any(
+            s.cell and s.cell.get("role") in ("input", "computed", "narrative")
+            for s in grid.slots[row]
+        )
     ]
     if not data_rows:
-        return TableParts(grid.rows[0] if grid.rows else 1, grid.rows[-1] if grid.rows else 0, 0)
+        return TableParts(
+            grid.rows[0] if grid.rows else 1, grid.rows[-1] if grid.rows else 0, 0
+        )
     first = grid.header_rows[0] or data_rows[0]
-    header_count = sum(1 for r in grid.rows if grid.header_rows[0] <= r <= grid.header_rows[1]) \
-        if grid.header_rows[0] else 0
+    header_count = (
+        sum(1 for r in grid.rows if grid.header_rows[0] <= r <= grid.header_rows[1])
+        if grid.header_rows[0]
+        else 0
+    )
     return TableParts(first, data_rows[-1], header_count)
 
 
-def _value_text(cell: dict[str, Any], data: Mapping[str, Any], computed: Mapping[str, Any],
-                key: str | None) -> tuple[str, bool]:
+def _value_text(
+    cell: dict[str, Any],
+    data: Mapping[str, Any],
+    computed: Mapping[str, Any],
+    key: str | None,
+) -> tuple[str, bool]:
     """(display text, is numeric) of a cell."""
     fmt = parse_number_format(cell.get("number_format"))
     role = cell.get("role")
@@ -77,7 +105,9 @@ def _value_text(cell: dict[str, Any], data: Mapping[str, Any], computed: Mapping
         value = text if text is not None else cell.get("value")
     if role == "narrative" and isinstance(value, str):
         return html_to_text(value), False
-    return format_value(value, fmt), isinstance(value, int | float) and not isinstance(value, bool)
+    return format_value(value, fmt), isinstance(value, int | float) and not isinstance(
+        value, bool
+    )
 
 
 def _lookup(data: Mapping[str, Any], key: str) -> Any:
@@ -86,7 +116,11 @@ def _lookup(data: Mapping[str, Any], key: str) -> Any:
         group, _, rest = key.partition("[")
         index, _, letter = rest.partition("].")
         items = data.get(group)
-        if isinstance(items, list) and int(index) < len(items) and isinstance(items[int(index)], Mapping):
+        if (
+            isinstance(items, list)
+            and int(index) < len(items)
+            and isinstance(items[int(index)], Mapping)
+        ):
             return items[int(index)].get(letter)
         return None
     return data.get(key)
@@ -99,8 +133,12 @@ class TableBuilder:
         self.grid, self.parts = grid, parts
         natural = natural_width(grid)
         self.scale = min(MAX_SCALE, available / natural) if natural else 1.0
-        self.widths = [width_to_px(grid.widths[c]) * 0.75 * self.scale for c in grid.columns]
-        self.font_size = max(MIN_FONT, min(BASE_FONT, BASE_FONT * min(1.0, self.scale * 1.1)))
+        self.widths = [
+            width_to_px(grid.widths[c]) * 0.75 * self.scale for c in grid.columns
+        ]
+        self.font_size = max(
+            MIN_FONT, min(BASE_FONT, BASE_FONT * min(1.0, self.scale * 1.1))
+        )
         self.position = {col: i for i, col in enumerate(grid.columns)}
         self.rows: list[list[Any]] = []
         self.commands: list[tuple[Any, ...]] = [
@@ -114,17 +152,28 @@ class TableBuilder:
         self._colspan = 1
         self.paragraph_styles: dict[tuple[Any, ...], ParagraphStyle] = {}
 
-    def _paragraph_style(self, bold: bool, italic: bool, align: int, size: float) -> ParagraphStyle:
+    def _paragraph_style(
+        self, bold: bool, italic: bool, align: int, size: float
+    ) -> ParagraphStyle:
         key = (bold, italic, align, size)
         style = self.paragraph_styles.get(key)
         if style is None:
             style = self.paragraph_styles[key] = ParagraphStyle(
-                f"c{len(self.paragraph_styles)}", fontName=font_name(bold, italic),
-                fontSize=size, leading=size * 1.15, alignment=align)
+                f"c{len(self.paragraph_styles)}",
+                fontName=font_name(bold, italic),
+                fontSize=size,
+                leading=size * 1.15,
+                alignment=align,
+            )
         return style
 
-    def add_row(self, row: int, data: Mapping[str, Any], computed: Mapping[str, Any],
-                repeat: tuple[str, int, bool] | None = None) -> None:
+    def add_row(
+        self,
+        row: int,
+        data: Mapping[str, Any],
+        computed: Mapping[str, Any],
+        repeat: tuple[str, int, bool] | None = None,
+    ) -> None:
         """Append one sheet row (or one row of a repeatable group)."""
         index = len(self.rows)
         line: list[Any] = [""] * len(self.grid.columns)
@@ -144,8 +193,14 @@ class TableBuilder:
             line[col] = self._content(cell, data, computed, key, (col, index))
         self.rows.append(line)
 
-    def _content(self, cell: dict[str, Any], data: Mapping[str, Any], computed: Mapping[str, Any],
-                 key: str | None, at: tuple[int, int]) -> Any:
+    def _content(
+        self,
+        cell: dict[str, Any],
+        data: Mapping[str, Any],
+        computed: Mapping[str, Any],
+        key: str | None,
+        at: tuple[int, int],
+    ) -> Any:
         style = cell.get("style") or {}
         text, numeric = _value_text(cell, data, computed, key)
         if style.get("fill"):
@@ -165,11 +220,16 @@ class TableBuilder:
             if align != TA_LEFT:
                 self.commands.append(("ALIGN", at, at, _ALIGN_NAME[align]))
             return text
-        return Paragraph(xml_escape(text).replace("\n", "<br/>"),
-                         self._paragraph_style(bool(style.get("bold")), bool(style.get("italic")),
-                                               align, size))
+        return Paragraph(
+            xml_escape(text).replace("\n", "<br/>"),
+            self._paragraph_style(
+                bool(style.get("bold")), bool(style.get("italic")), align, size
+            ),
+        )
 
-    def _borders(self, border: Mapping[str, Any], col: int, row: int, end_col: int, end_row: int) -> None:
+    def _borders(
+        self, border: Mapping[str, Any], col: int, row: int, end_col: int, end_row: int
+    ) -> None:
         for side, command, start, end in (
             ("top", "LINEABOVE", (col, row), (end_col, row)),
             ("bottom", "LINEBELOW", (col, end_row), (end_col, end_row)),
@@ -178,11 +238,17 @@ class TableBuilder:
         ):
             kind = border.get(side)
             if kind:
-                self.commands.append((command, start, end, _LINE_WIDTH.get(kind, 0.5), colors.black))
+                self.commands.append(
+                    (command, start, end, _LINE_WIDTH.get(kind, 0.5), colors.black)
+                )
 
     def table(self) -> Table:
         """The finished flowable."""
-        table = Table(self.rows, colWidths=self.widths, repeatRows=self.parts.header_count,
-                      hAlign="CENTER")
+        table = Table(
+            self.rows,
+            colWidths=self.widths,
+            repeatRows=self.parts.header_count,
+            hAlign="CENTER",
+        )
         table.setStyle(TableStyle(self.commands))
         return table

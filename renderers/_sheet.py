@@ -17,6 +17,8 @@ from baocao.renderers.errors import LayoutError, RenderCode
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
+MAX_LABEL_COLUMNS = 3
+"""More leading label columns than this are not frozen (they would fill the screen)."""
 
 
 def column_index(letters: str) -> int:
@@ -85,9 +87,9 @@ class SheetGrid:
     freeze_cols: int = 0
     """Last frozen column index (0: none)."""
     freeze_from: int = 1
-    freeze_until: int = 1 << 30
-    """Row labels stick from ``freeze_from`` to here (the table, not the notes below)."""
     """First frozen row: 1 for Excel panes, the header's first row when inferred."""
+    freeze_until: int = 1 << 30
+    """Row labels stick from ``freeze_from`` to here (the table, not notes below)."""
     header_rows: tuple[int, int] = (0, 0)
     """First and last row of the table header, repeated on every PDF page."""
     repeats: list[dict[str, Any]] = field(default_factory=list)
@@ -106,7 +108,9 @@ def _merges(sheet: dict[str, Any]) -> dict[tuple[int, int], tuple[int, int]]:
     return merges
 
 
-def _extent(cells: dict[tuple[int, int], dict[str, Any]], merges: dict[Any, Any]):
+def _extent(
+    cells: dict[tuple[int, int], dict[str, Any]], merges: dict[Any, Any]
+) -> tuple[int, int]:
     points = list(cells) + list(merges.values())
     if not points:
         return 0, 0
@@ -114,9 +118,12 @@ def _extent(cells: dict[tuple[int, int], dict[str, Any]], merges: dict[Any, Any]
 
 
 def _merged_border(
-    cells: dict[tuple[int, int], dict[str, Any]], top_left: tuple[int, int], end: tuple[int, int]
+    cells: dict[tuple[int, int], dict[str, Any]],
+    top_left: tuple[int, int],
+    end: tuple[int, int],
 ) -> dict[str, Any]:
     """Excel keeps a merge's right/bottom edges on the covered cells."""
+
     def side(position: tuple[int, int], name: str) -> Any:
         cell = cells.get(position)
         return ((cell or {}).get("style") or {}).get("border", {}).get(name)
@@ -135,7 +142,9 @@ def build_grid(sheet: dict[str, Any]) -> SheetGrid:
     max_row, max_col = _extent(cells, merges)
     column_info = {c["index"]: c for c in sheet.get("columns", ())}
     row_info = {r["index"]: r for r in sheet.get("rows", ())}
-    columns = [i for i in range(1, max_col + 1) if not column_info.get(i, {}).get("hidden")]
+    columns = [
+        i for i in range(1, max_col + 1) if not column_info.get(i, {}).get("hidden")
+    ]
     rows = [i for i in range(1, max_row + 1) if not row_info.get(i, {}).get("hidden")]
     visible_cols, visible_rows = set(columns), set(rows)
     covered: set[tuple[int, int]] = set()
@@ -166,9 +175,14 @@ def build_grid(sheet: dict[str, Any]) -> SheetGrid:
     grid = SheetGrid(
         name=name,
         columns=columns,
-        widths={i: float(column_info.get(i, {}).get("width") or DEFAULT_WIDTH) for i in columns},
+        widths={
+            i: float(column_info.get(i, {}).get("width") or DEFAULT_WIDTH)
+            for i in columns
+        },
         rows=rows,
-        heights={i: float(row_info.get(i, {}).get("height") or DEFAULT_HEIGHT) for i in rows},
+        heights={
+            i: float(row_info.get(i, {}).get("height") or DEFAULT_HEIGHT) for i in rows
+        },
         slots=slots,
         repeats=list(sheet.get("repeats", ())),
     )
@@ -192,12 +206,16 @@ def _set_freeze_and_header(
     first_row = min(p[0] for p in data_cells)
     first_col = min(p[1] for p in data_cells)
     bordered = {
-        p[0] for p, c in cells.items() if any(((c.get("style") or {}).get("border") or {}).values())
+        p[0]
+        for p, c in cells.items()
+        if any(((c.get("style") or {}).get("border") or {}).values())
     }
     headed = {
         p[0]
         for p, c in cells.items()
-        if p[1] >= first_col and p[0] < first_row and (c.get("text") or c.get("value") is not None)
+        if p[1] >= first_col
+        and p[0] < first_row
+        and (c.get("text") or c.get("value") is not None)
     }
     row = first_row - 1
     while row > 0 and row in bordered and row not in headed:
@@ -215,4 +233,4 @@ def _set_freeze_and_header(
         grid.freeze_rows = grid.header_rows[1]
         grid.freeze_from = grid.header_rows[0] or first_row
         grid.freeze_until = max(p[0] for p in data_cells)
-        grid.freeze_cols = first_col - 1 if first_col <= 4 else 0
+        grid.freeze_cols = first_col - 1 if first_col <= MAX_LABEL_COLUMNS + 1 else 0

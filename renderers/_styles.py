@@ -23,20 +23,44 @@ BORDER_CSS = {
     "thick": "3px solid #000",
     "double": "3px double #000",
 }
-_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify",
-          "centerContinuous": "center", "distributed": "justify", "fill": "left"}
-_VALIGN = {"top": "top", "center": "middle", "bottom": "bottom", "justify": "middle",
-           "distributed": "middle"}
+_ALIGN = {
+    "left": "left",
+    "center": "center",
+    "right": "right",
+    "justify": "justify",
+    "centerContinuous": "center",
+    "distributed": "justify",
+    "fill": "left",
+}
+_VALIGN = {
+    "top": "top",
+    "center": "middle",
+    "bottom": "bottom",
+    "justify": "middle",
+    "distributed": "middle",
+}
 _SIDES = ("top", "right", "bottom", "left")
 
 
 def style_key(style: dict[str, Any] | None, border: dict[str, Any]) -> tuple[Any, ...]:
     """Hashable summary of what the CSS depends on."""
-    s = style or {}
+    get = (style or {}).get
+    side = border.get
     return (
-        s.get("bold"), s.get("italic"), s.get("underline"), s.get("font_size"),
-        s.get("font_color"), s.get("fill"), s.get("align"), s.get("valign"),
-        s.get("wrap"), s.get("indent"), *(border.get(side) for side in _SIDES),
+        get("bold"),
+        get("italic"),
+        get("underline"),
+        get("font_size"),
+        get("font_color"),
+        get("fill"),
+        get("align"),
+        get("valign"),
+        get("wrap"),
+        get("indent"),
+        side("top"),
+        side("right"),
+        side("bottom"),
+        side("left"),
     )
 
 

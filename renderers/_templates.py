@@ -21,7 +21,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_number": "Giá trị phải là số (ví dụ 1.234,5).",
         "below_min": "Giá trị phải lớn hơn hoặc bằng {min}.",
         "above_max": "Giá trị phải nhỏ hơn hoặc bằng {max}.",
-        "recalc_failed": "Không tính lại được các ô công thức. Hãy kiểm tra kết nối mạng.",
+        "recalc_failed": (
+            "Không tính lại được các ô công thức. Hãy kiểm tra kết nối mạng."
+        ),
         "unsaved": "Có thay đổi chưa được lưu. Bạn có chắc muốn rời trang?",
         "sheets": "Các biểu",
         "words": "từ",

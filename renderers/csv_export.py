@@ -36,12 +36,18 @@ def csv_value(value: Any, *, narrative: bool = False) -> str | int | float:
     return escape_formula_text(text)
 
 
-def _rows(schema: Mapping[str, Any], sheet: Mapping[str, Any], data: Mapping[str, Any],
-          computed: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+def _rows(
+    schema: Mapping[str, Any],
+    sheet: Mapping[str, Any],
+    data: Mapping[str, Any],
+    computed: Mapping[str, Any],
+) -> list[tuple[Any, ...]]:
     grid = build_grid(dict(sheet))
     labels = cell_labels(grid)
     properties = schema.get("properties") or {}
-    repeat_rows = {r: g for g in grid.repeats for r in range(g["first_row"], g["last_row"] + 1)}
+    repeat_rows = {
+        r: g for g in grid.repeats for r in range(g["first_row"], g["last_row"] + 1)
+    }
     done_groups: set[str] = set()
     out: list[tuple[Any, ...]] = []
     for row in grid.rows:
@@ -60,29 +66,51 @@ def _rows(schema: Mapping[str, Any], sheet: Mapping[str, Any], data: Mapping[str
             prop = properties.get(address) or {}
             value = computed.get(address) if role == "computed" else data.get(address)
             label = prop.get("title") or labels.get((row, slot.col), "")
-            out.append((escape_formula_text(grid.name), cell.get("ref") or address.rsplit("!", 1)[-1],
-                        prop.get("x-indicator") or "", escape_formula_text(label),
-                        csv_value(value, narrative=role == "narrative")))
+            out.append(
+                (
+                    escape_formula_text(grid.name),
+                    cell.get("ref") or address.rsplit("!", 1)[-1],
+                    prop.get("x-indicator") or "",
+                    escape_formula_text(label),
+                    csv_value(value, narrative=role == "narrative"),
+                )
+            )
     return out
 
 
-def _group_rows(grid: Any, group: Mapping[str, Any], properties: Mapping[str, Any],
-                data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+def _group_rows(
+    grid: Any,
+    group: Mapping[str, Any],
+    properties: Mapping[str, Any],
+    data: Mapping[str, Any],
+) -> list[tuple[Any, ...]]:
     """One line per filled cell of a repeatable group, keyed ``group[i].D``."""
     items = data.get(group["name"])
-    item_props = ((properties.get(group["name"]) or {}).get("items") or {}).get("properties") or {}
+    item_props = ((properties.get(group["name"]) or {}).get("items") or {}).get(
+        "properties"
+    ) or {}
     out = []
     for index, item in enumerate(items if isinstance(items, list) else []):
         for letter in group.get("columns") or sorted(item):
             prop = item_props.get(letter) or {}
-            out.append((escape_formula_text(grid.name), f"{group['name']}[{index}].{letter}",
-                        prop.get("x-indicator") or "", escape_formula_text(prop.get("title") or letter),
-                        csv_value(item.get(letter) if isinstance(item, Mapping) else None)))
+            out.append(
+                (
+                    escape_formula_text(grid.name),
+                    f"{group['name']}[{index}].{letter}",
+                    prop.get("x-indicator") or "",
+                    escape_formula_text(prop.get("title") or letter),
+                    csv_value(item.get(letter) if isinstance(item, Mapping) else None),
+                )
+            )
     return out
 
 
-def render_csv(schema: Mapping[str, Any], layout: Mapping[str, Any], data: Mapping[str, Any],
-               computed: Mapping[str, Any]) -> str:
+def render_csv(
+    schema: Mapping[str, Any],
+    layout: Mapping[str, Any],
+    data: Mapping[str, Any],
+    computed: Mapping[str, Any],
+) -> str:
     """Long-form CSV of every input and computed cell, in sheet order.
 
     :returns: the file's text, starting with a BOM; the view encodes it as UTF-8.

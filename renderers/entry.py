@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from baocao.renderers._cells import CellContext, computed_cell, input_cell, label_cell
-from baocao.renderers._sheet import SheetGrid, Slot, build_grid, column_letter, height_to_px, width_to_px
+from baocao.renderers._sheet import (
+    SheetGrid,
+    Slot,
+    build_grid,
+    column_letter,
+    height_to_px,
+    width_to_px,
+)
 from baocao.renderers._styles import StyleSheet
 from baocao.renderers._templates import render_template, ui_strings
 from baocao.renderers.errors import LayoutError, RenderCode
@@ -59,8 +66,10 @@ def _normalise_errors(errors: Mapping[str, Any] | None) -> dict[str, list[str]]:
     return result
 
 
-def _repeat_rows(grid: SheetGrid, data: Mapping[str, Any]) -> dict[int, tuple[dict[str, Any], int]]:
-    """Template row → (repeat group, number of rows to draw) for each group's first row."""
+def _repeat_rows(
+    grid: SheetGrid, data: Mapping[str, Any]
+) -> dict[int, tuple[dict[str, Any], int]]:
+    """First row of each group → (repeat group, number of rows to draw)."""
     starts = {}
     for group in grid.repeats:
         items = data.get(group["name"])
@@ -73,8 +82,16 @@ def _repeat_rows(grid: SheetGrid, data: Mapping[str, Any]) -> dict[int, tuple[di
 class _GridWriter:
     """Writes the ``<table>`` of one sheet."""
 
-    def __init__(self, grid: SheetGrid, schema: dict[str, Any], data: Mapping[str, Any],
-                 computed: Mapping[str, Any], ctx: CellContext, styles: StyleSheet) -> None:
+    def __init__(
+        self,
+        grid: SheetGrid,
+        schema: dict[str, Any],
+        data: Mapping[str, Any],
+        computed: Mapping[str, Any],
+        *,
+        ctx: CellContext,
+        styles: StyleSheet,
+    ) -> None:
         self.grid, self.data, self.computed = grid, data, computed
         self.properties: dict[str, Any] = schema.get("properties") or {}
         self.required = set(schema.get("required") or ())
@@ -110,7 +127,10 @@ class _GridWriter:
             classes.append("bc-fr")
             style.append(f"top:{top}px")
         left = self.frozen_left.get(slot.col)
-        if left is not None and self.grid.freeze_from <= slot.row <= self.grid.freeze_until:
+        if (
+            left is not None
+            and self.grid.freeze_from <= slot.row <= self.grid.freeze_until
+        ):
             classes.append("bc-fc")
             style.append(f"left:{left}px")
         return " ".join(classes), ";".join(style)
@@ -133,18 +153,29 @@ class _GridWriter:
         if role in ("input", "narrative"):
             return self._input(cell, slot, repeat, span, css)
         if role == "computed":
-            own_row = repeat is None or repeat[2]
-            key = cell["address"] if own_row else self._repeat_key(cell, repeat)
+            key = cell["address"]
+            if repeat is not None and not repeat[2]:
+                key = self._repeat_key(cell, repeat)
             value = self.computed.get(key)
-            extra = "" if repeat is None else f' data-col="{column_letter(cell["col"])}"'
-            return computed_cell(cell, key, value, self.ctx, span, css, extra)
+            extra = (
+                "" if repeat is None else f' data-col="{column_letter(cell["col"])}"'
+            )
+            return computed_cell(
+                cell, key, value, ctx=self.ctx, span=span, css=css, extra=extra
+            )
         return label_cell(cell, span, css)
 
     def _repeat_key(self, cell: dict[str, Any], repeat: tuple[str, int, bool]) -> str:
         return f"{repeat[0]}[{repeat[1]}].{column_letter(cell['col'])}"
 
-    def _input(self, cell: dict[str, Any], slot: Slot, repeat: tuple[str, int, bool] | None,
-               span: str, css: str) -> str:
+    def _input(
+        self,
+        cell: dict[str, Any],
+        slot: Slot,
+        repeat: tuple[str, int, bool] | None,
+        span: str,
+        css: str,
+    ) -> str:
         address = cell["address"]
         if repeat is None:
             key, value = address, self.data.get(address)
@@ -159,9 +190,14 @@ class _GridWriter:
             row = items[index] if isinstance(items, list) and index < len(items) else {}
             value = row.get(letter) if isinstance(row, Mapping) else None
             group_schema = self.properties.get(group) or {}
-            prop = dict(((group_schema.get("items") or {}).get("properties") or {}).get(letter) or {})
+            prop = dict(
+                ((group_schema.get("items") or {}).get("properties") or {}).get(letter)
+                or {}
+            )
             attrs = f' data-repeat="{group}" data-index="{index}" data-col="{letter}"'
-        return input_cell(cell, key, value, prop, self.ctx, attrs, span, css)
+        return input_cell(
+            cell, key, value, prop=prop, ctx=self.ctx, attrs=attrs, span=span, css=css
+        )
 
     def rows(self) -> list[str]:
         """Every ``<tr>`` of the sheet, with repeatable groups expanded."""
@@ -189,31 +225,49 @@ class _GridWriter:
             cell = slot.cell
             if cell and cell.get("text") and cell.get("role") in (None, "label"):
                 following = slots[i + 1].cell if i + 1 < len(slots) else None
-                if not following or (not following.get("text") and following.get("role") in (None, "label")
-                                     and following.get("value") is None):
+                if not following or (
+                    not following.get("text")
+                    and following.get("role") in (None, "label")
+                    and following.get("value") is None
+                ):
                     html = html.replace('<td class="', '<td class="bc-ov ', 1)
             out.append(html)
         return out
 
     def _group_rows(self, group: dict[str, Any], count: int) -> list[str]:
         name = group["name"]
-        template_rows = [r for r in self.grid.rows if group["first_row"] <= r <= group["last_row"]]
+        template_rows = [
+            r for r in self.grid.rows if group["first_row"] <= r <= group["last_row"]
+        ]
         out = []
+        remove = self.ctx.strings["remove_row"]
         for index in range(count):
             own_row = index < len(template_rows)
             row = template_rows[min(index, len(template_rows) - 1)]
-            cells = "".join(self.cell(slot, (name, index, own_row)) for slot in self.grid.slots[row])
-            tools = "" if self.ctx.readonly else (
-                f'<td class="bc-tools"><button type="button" class="bc-del" '
-                f'aria-label="{self.ctx.strings["remove_row"]}" title="{self.ctx.strings["remove_row"]}">'
-                "−</button></td>")
-            out.append(f'<tr class="bc-rep" data-repeat="{name}" data-index="{index}" '
-                       f'style="height:{height_to_px(self.grid.heights[row])}px">{cells}{tools}</tr>')
+            cells = "".join(
+                self.cell(slot, (name, index, own_row)) for slot in self.grid.slots[row]
+            )
+            tools = (
+                ""
+                if self.ctx.readonly
+                else (
+                    f'<td class="bc-tools"><button type="button" class="bc-del" '
+                    f'aria-label="{remove}" title="{remove}">'
+                    "\u2212</button></td>"
+                )
+            )
+            out.append(
+                f'<tr class="bc-rep" data-repeat="{name}" data-index="{index}" '
+                f'style="height:{height_to_px(self.grid.heights[row])}px">{cells}{tools}</tr>'
+            )
         if not self.ctx.readonly:
-            out.append(f'<tr class="bc-addrow"><td colspan="{len(self.grid.columns) + 1}">'
-                       f'<button type="button" class="bc-add" data-repeat="{name}" '
-                       f'data-first-row="{group["first_row"]}" data-template-rows="{len(template_rows)}">+ '
-                       f'{self.ctx.strings["add_row"]}</button></td></tr>')
+            out.append(
+                f'<tr class="bc-addrow"><td colspan="{len(self.grid.columns) + 1}">'
+                f'<button type="button" class="bc-add" data-repeat="{name}" '
+                f'data-first-row="{group["first_row"]}" '
+                f'data-template-rows="{len(template_rows)}">+ '
+                f"{self.ctx.strings['add_row']}</button></td></tr>"
+            )
         return out
 
 
@@ -245,27 +299,43 @@ def render_entry_form(
     if not sheets:
         raise LayoutError(RenderCode.RD004)
     strings = ui_strings(lang)
-    ctx = CellContext(form_id=_safe_id(form_id), readonly=readonly,
-                      errors=_normalise_errors(errors), strings=strings)
+    ctx = CellContext(
+        form_id=_safe_id(form_id),
+        readonly=readonly,
+        errors=_normalise_errors(errors),
+        strings=strings,
+    )
     styles = StyleSheet()
     rendered = []
     for sheet in sheets:
         grid = build_grid(sheet)
         before = len(ctx.placed_errors)
-        writer = _GridWriter(grid, schema, data, computed, ctx, styles)
+        writer = _GridWriter(grid, schema, data, computed, ctx=ctx, styles=styles)
         rows = writer.rows()
         widths = [width_to_px(grid.widths[c]) for c in grid.columns]
         if grid.repeats and not readonly:
             widths.append(TOOLS_WIDTH)  # the add/remove row buttons
         colgroup = "".join(f'<col style="width:{w}px">' for w in widths)
         width = sum(widths)
-        html = (f'<table class="bc-grid" style="width:{width}px"><colgroup>{colgroup}</colgroup>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
+        html = (
+            f'<table class="bc-grid" style="width:{width}px">'
+            f"<colgroup>{colgroup}</colgroup>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
         rendered.append(_SheetHtml(grid.name, html, len(ctx.placed_errors) - before))
-    summary = [(key, messages, ctx.ids.get(key)) for key, messages in ctx.errors.items()]
+    summary = [
+        (key, messages, ctx.ids.get(key)) for key, messages in ctx.errors.items()
+    ]
     return render_template(
-        "entry_form.html", form_id=ctx.form_id, sheets=rendered, css=styles.css(ctx.form_id),
-        summary=summary, strings=strings, readonly=readonly, recalc_url=recalc_url, lang=lang,
+        "entry_form.html",
+        form_id=ctx.form_id,
+        sheets=rendered,
+        css=styles.css(ctx.form_id),
+        summary=summary,
+        strings=strings,
+        readonly=readonly,
+        recalc_url=recalc_url,
+        lang=lang,
         error_count=sum(len(m) for m in ctx.errors.values()),
     )
 

@@ -15,14 +15,46 @@ from dataclasses import dataclass
 from typing import Any
 
 import nh3
-
 from baocao.renderers._templates import render_template, ui_strings
 
-ALLOWED_TAGS = frozenset({
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote",
-    "ul", "ol", "li", "b", "strong", "i", "em", "u", "s", "sub", "sup", "a",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "br",
+        "hr",
+        "div",
+        "span",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "colgroup",
+        "col",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "td": {"colspan", "rowspan"},
@@ -33,7 +65,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"<(br|/p|/li|/h\d|/tr|/td|/th|/div)\b[^>]*>", re.IGNORECASE)
-_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
+_WORD = re.compile(r"\w+(?:[-'\u2019.,]\w+)*")
 
 
 def sanitize_html(html: str) -> str:
@@ -101,7 +133,9 @@ class NarrativeResult:
         return not self.missing_required
 
 
-def _flatten(items: Sequence[Mapping[str, Any]], level: int) -> list[tuple[int, Mapping[str, Any]]]:
+def _flatten(
+    items: Sequence[Mapping[str, Any]], level: int
+) -> list[tuple[int, Mapping[str, Any]]]:
     """Depth-first list of (level, section) from nested ``children``."""
     flat: list[tuple[int, Mapping[str, Any]]] = []
     for item in items:
@@ -130,14 +164,27 @@ def render_narrative(
     for level, item in _flatten(items, 1):
         key = str(item["key"])
         content = sanitize_html(sections.get(key) or "")
-        results.append(SectionResult(
-            key=key, title=str(item.get("title", "")), level=min(level, 5),
-            required=bool(item.get("required")), words=count_words(content), html=content,
-        ))
-    guidance = {str(i["key"]): str(i.get("guidance") or "") for _, i in _flatten(items, 1)}
+        results.append(
+            SectionResult(
+                key=key,
+                title=str(item.get("title", "")),
+                level=min(level, 5),
+                required=bool(item.get("required")),
+                words=count_words(content),
+                html=content,
+            )
+        )
+    guidance = {
+        str(i["key"]): str(i.get("guidance") or "") for _, i in _flatten(items, 1)
+    }
     html = render_template(
-        "narrative.html", title=title, sections=results, guidance=guidance,
-        strings=ui_strings(lang), total=sum(r.words for r in results),
+        "narrative.html",
+        title=title,
+        sections=results,
+        guidance=guidance,
+        strings=ui_strings(lang),
+        total=sum(r.words for r in results),
     )
-    return NarrativeResult(html=html, sections=tuple(results),
-                           total_words=sum(r.words for r in results))
+    return NarrativeResult(
+        html=html, sections=tuple(results), total_words=sum(r.words for r in results)
+    )

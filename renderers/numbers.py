@@ -20,6 +20,10 @@ _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _DATE_LETTERS = re.compile(r"[dmyhs]", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _GENERAL_DIGITS = 10
+GENERAL_INTEGER_LIMIT = 1e11
+"""Excel's General format shows integers below this in full."""
+EXCEL_LAST_SERIAL = 2958466
+"""Serial number of 9999-12-31, the last date Excel knows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,12 @@ def _group(digits: str) -> str:
 
 def format_decimal(value: float, decimals: int, grouping: bool) -> str:
     """``1234567.891, 2, True`` → ``1.234.567,89`` (Vietnamese separators)."""
+    shortest = repr(float(value))
+    _, _, fraction = shortest.partition(".")
+    if "e" not in shortest and "n" not in shortest and len(fraction) <= decimals:
+        # Nothing to round: Python's formatting is exact and much faster.
+        text = f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     try:
         rounded = _round_half_up(value, decimals)
     except InvalidOperation:
@@ -96,7 +106,7 @@ def format_decimal(value: float, decimals: int, grouping: bool) -> str:
 
 
 def _format_general(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e11:
+    if float(value).is_integer() and abs(value) < GENERAL_INTEGER_LIMIT:
         return str(int(value))
     text = f"{value:.{_GENERAL_DIGITS}g}"
     if "e" in text:
@@ -111,7 +121,7 @@ def _format_date(value: Any) -> str:
             return dt.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
         except ValueError:
             return value
-    if isinstance(value, int | float) and 0 < value < 2958466:
+    if isinstance(value, int | float) and 0 < value < EXCEL_LAST_SERIAL:
         return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).strftime("%d/%m/%Y")
     return str(value)
 
@@ -128,14 +138,12 @@ def format_value(value: Any, fmt: DisplayFormat = GENERAL) -> str:
         return "TRUE" if value else "FALSE"
     if fmt.kind == "date":
         return _format_date(value)
-    if isinstance(value, str):
-        return value
     if not isinstance(value, int | float):
         return str(value)
-    if fmt.kind == "number":
-        return format_decimal(value, fmt.decimals, fmt.grouping)
-    if fmt.kind == "percent":
-        return format_decimal(value * 100, fmt.decimals, fmt.grouping) + "%"
+    if fmt.kind in ("number", "percent"):
+        scaled = value * 100 if fmt.kind == "percent" else value
+        suffix = "%" if fmt.kind == "percent" else ""
+        return format_decimal(scaled, fmt.decimals, fmt.grouping) + suffix
     return _format_general(value)
 
 

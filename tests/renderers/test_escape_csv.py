@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 import pytest
-
 from baocao.renderers import escape_formula_text, render_csv
 
 SHEET = "Biểu 01"
@@ -15,14 +14,35 @@ SHEET = "Biểu 01"
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+84 912", "'+84 912"), ("-5 hộ", "'-5 hộ"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Trường Lê Lợi", "Trường Lê Lợi"), (-5, -5), (1.5, 1.5),
-     (None, None), ("", "")],
-    ids=["equals", "plus", "minus", "at", "tab", "cr", "plain", "negative-number", "number",
-         "none", "empty"],
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 912", "'+84 912"),
+        ("-5 hộ", "'-5 hộ"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Trường Lê Lợi", "Trường Lê Lợi"),
+        (-5, -5),
+        (1.5, 1.5),
+        (None, None),
+        ("", ""),
+    ],
+    ids=[
+        "equals",
+        "plus",
+        "minus",
+        "at",
+        "tab",
+        "cr",
+        "plain",
+        "negative-number",
+        "number",
+        "none",
+        "empty",
+    ],
 )
 def test_escape_formula_text(value: Any, expected: Any) -> None:
-    """OWASP CSV injection: text starting with = + - @ tab CR gets a leading apostrophe."""
+    """OWASP: text starting with = + - @ tab CR gets a leading apostrophe."""
     assert escape_formula_text(value) == expected
 
 
@@ -38,14 +58,28 @@ def test_csv_long_form(form: tuple[dict, dict], values: tuple[dict, dict]) -> No
     rows = _read(render_csv(schema, layout, data, computed))
     assert rows[0] == ["sheet", "cell", "indicator", "label", "value"]
     by_cell = {(r[0], r[1]): r for r in rows[1:]}
-    assert by_cell[(SHEET, "D10")] == [SHEET, "D10", "CT001D", "Tổng sản phẩm (GRDP) — Kế hoạch",
-                                       "1234567.891"]
-    assert by_cell[(SHEET, "F10")] == [SHEET, "F10", "", "Tổng sản phẩm (GRDP) — Tỷ lệ thực hiện (%)",
-                                       "81"]
+    assert by_cell[(SHEET, "D10")] == [
+        SHEET,
+        "D10",
+        "CT001D",
+        "Tổng sản phẩm (GRDP) — Kế hoạch",
+        "1234567.891",
+    ]
+    assert by_cell[(SHEET, "F10")] == [
+        SHEET,
+        "F10",
+        "",
+        "Tổng sản phẩm (GRDP) — Tỷ lệ thực hiện (%)",
+        "81",
+    ]
     assert by_cell[(SHEET, "D14")][3] == "Tổng cộng — Năm 2026 - Kế hoạch"
-    assert by_cell[("Thông tin", "B1")][4] == "'=HYPERLINK(\"http://x\")"
+    assert by_cell[("Thông tin", "B1")][4] == '\'=HYPERLINK("http://x")'
     assert by_cell[("Thông tin", "du_an[2].A")][3:] == ["Tên dự án", "Trường Mỹ Thọ"]
-    assert by_cell[("Thông tin", "du_an[1].B")][2:] == ["VON", "Vốn (triệu đồng)", "2500"]
+    assert by_cell[("Thông tin", "du_an[1].B")][2:] == [
+        "VON",
+        "Vốn (triệu đồng)",
+        "2500",
+    ]
     assert len(rows) == 1 + 4 * 3 + 2 + 3 + 3 * 2
 
 

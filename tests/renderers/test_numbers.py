@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from baocao.renderers.numbers import (
     DisplayFormat,
     format_value,
@@ -25,9 +24,21 @@ from baocao.renderers.numbers import (
         ("dd/mm/yyyy", DisplayFormat("date")),
         ("@", DisplayFormat("text")),
     ],
-    ids=["general", "none", "grouped-2", "grouped-0", "plain-2", "percent", "literal", "date", "text"],
+    ids=[
+        "general",
+        "none",
+        "grouped-2",
+        "grouped-0",
+        "plain-2",
+        "percent",
+        "literal",
+        "date",
+        "text",
+    ],
 )
-def test_parse_number_format(number_format: str | None, expected: DisplayFormat) -> None:
+def test_parse_number_format(
+    number_format: str | None, expected: DisplayFormat
+) -> None:
     assert parse_number_format(number_format) == expected
 
 
@@ -49,9 +60,22 @@ def test_parse_number_format(number_format: str | None, expected: DisplayFormat)
         ("2026-03-05", "dd/mm/yyyy", "05/03/2026"),
         (46086, "dd/mm/yyyy", "05/03/2026"),
     ],
-    ids=["grouped", "negative", "half-up", "negative-half", "percent", "general-fraction",
-         "general-int", "general-exp", "excel-error", "iferror-blank", "blank", "bool",
-         "iso-date", "serial-date"],
+    ids=[
+        "grouped",
+        "negative",
+        "half-up",
+        "negative-half",
+        "percent",
+        "general-fraction",
+        "general-int",
+        "general-exp",
+        "excel-error",
+        "iferror-blank",
+        "blank",
+        "bool",
+        "iso-date",
+        "serial-date",
+    ],
 )
 def test_format_value(value: object, number_format: str, expected: str) -> None:
     assert format_value(value, parse_number_format(number_format)) == expected
@@ -59,11 +83,34 @@ def test_format_value(value: object, number_format: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1.234,5", 1234.5), ("1.234.567", 1234567.0), ("1.234", 1234.0), ("1.5", 1.5),
-     ("12,75", 12.75), ("1,234.5", 1234.5), ("(300)", -300.0), ("-0,5", -0.5),
-     (" 2 000 ", 2000.0), ("abc", None), ("", None), ("1,2,3", 123.0)],
-    ids=["vi-decimal", "vi-groups", "vi-thousand", "dot-decimal", "comma-decimal", "en-format",
-         "accounting-negative", "negative", "spaces", "text", "empty", "comma-groups"],
+    [
+        ("1.234,5", 1234.5),
+        ("1.234.567", 1234567.0),
+        ("1.234", 1234.0),
+        ("1.5", 1.5),
+        ("12,75", 12.75),
+        ("1,234.5", 1234.5),
+        ("(300)", -300.0),
+        ("-0,5", -0.5),
+        (" 2 000 ", 2000.0),
+        ("abc", None),
+        ("", None),
+        ("1,2,3", 123.0),
+    ],
+    ids=[
+        "vi-decimal",
+        "vi-groups",
+        "vi-thousand",
+        "dot-decimal",
+        "comma-decimal",
+        "en-format",
+        "accounting-negative",
+        "negative",
+        "spaces",
+        "text",
+        "empty",
+        "comma-groups",
+    ],
 )
 def test_parse_vietnamese_number(text: str, expected: float | None) -> None:
     assert parse_vietnamese_number(text) == expected
