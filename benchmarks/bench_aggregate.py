@@ -1,7 +1,7 @@
 """Benchmark: aggregate 1,000 submissions x 500 inputs and recompute (goal ≤ 1 s).
 
 DESIGN.md §10. A synthetic report sheet (100 rows x 5 numeric inputs, per-row
-total and ratio formulas, column totals and overall ratios: 500 inputs, 302
+total and ratio formulas, column totals and overall ratios: 500 inputs, 208
 formulas) is filled by 1,000 units with random values (5 % blanks). Measured, in
 the same run:
 

@@ -345,6 +345,8 @@ def _combine(
                 continue
             rule = cell_rules[address]
             weight = 1 if counts is None else counts.get(address, 0)
+            if weight == 0:
+                continue  # an upper level's count of 0, or a value no unit gave
             if rule in {"count", "none"}:
                 weights[address] = weights.get(address, 0) + weight
                 continue
