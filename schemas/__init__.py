@@ -10,6 +10,7 @@ from baocao.schemas.aggregate import (
     UnitData,
     aggregate,
 )
+from baocao.schemas.calculator import Calculator
 from baocao.schemas.codes import (
     DataCode,
     DataValidationError,
@@ -47,6 +48,7 @@ __all__ = [
     "BaocaoError",
     "Binary",
     "Bool",
+    "Calculator",
     "Call",
     "CompiledForm",
     "DataCode",
