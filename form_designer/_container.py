@@ -26,6 +26,7 @@ _RATIO_MIN_SIZE = 1024 * 1024
 #: ``<c ...>`` (content) or ``<c .../>`` (style only); ``<col``/``<cfRule`` excluded.
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>\s*</(?:\w+:)?c>)")
 _EMPTY_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"[^>]*?(?:/>|>\s*</(?:\w+:)?row>)')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[^"]*"\s*/>')
 
@@ -90,11 +91,16 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _is_empty(xml: bytes, match: re.Match[bytes]) -> bool:
+    """``<c .../>`` or ``<c ...></c>``: a cell that only carries a style."""
+    return bool(match.group(2)) or xml.startswith(b"</", match.end())
+
+
 def _content_bounds(xml: bytes) -> tuple[int, int, int]:
     """Count content cells and find the bottom-right one (row, column)."""
     count = max_row = max_col = 0
     for match in _CELL.finditer(xml):
-        if match.group(2):
+        if _is_empty(xml, match):
             continue
         count += 1
         ref = _REF.search(match.group(1))
@@ -108,8 +114,6 @@ def _trim(xml: bytes, max_row: int, max_col: int) -> bytes:
     """Drop style-only cells and empty rows outside the content's bounds."""
 
     def cell(match: re.Match[bytes]) -> bytes:
-        if not match.group(2):
-            return match.group(0)
         ref = _REF.search(match.group(1))
         if ref and (int(ref.group(2)) > max_row or _column_number(ref.group(1)) > max_col):
             return b""
@@ -118,7 +122,7 @@ def _trim(xml: bytes, max_row: int, max_col: int) -> bytes:
     def row(match: re.Match[bytes]) -> bytes:
         return b"" if int(match.group(1)) > max_row else match.group(0)
 
-    xml = _CELL.sub(cell, xml)
+    xml = _EMPTY_CELL.sub(cell, xml)
     xml = _EMPTY_ROW.sub(row, xml)
     letters = _letters(max(max_col, 1))
     return _DIMENSION.sub(f'<dimension ref="A1:{letters}{max(max_row, 1)}"/>'.encode(), xml, 1)
