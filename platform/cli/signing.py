@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from datetime import UTC, datetime
@@ -56,8 +57,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verify.set_defaults(handler=run_verify)
 
 
+def _quiet_libraries() -> None:
+    """pyHanko logs expected validation failures with tracebacks; a user sees the
+    JSON report and our message instead."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        library = logging.getLogger(name)
+        library.addHandler(logging.NullHandler())
+        library.propagate = False
+
+
 def run_sign(args: argparse.Namespace) -> int:
     """Sign ``args.input`` with the PKCS#12 key and write ``args.output``."""
+    _quiet_libraries()
     from baocao.signing import Appearance, Pkcs12Signer, SignRequest, sign_pdf
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
@@ -82,6 +93,7 @@ def run_sign(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Print the verification report of ``args.input`` as JSON."""
+    _quiet_libraries()
     from baocao.signing import verify_pdf
 
     report = verify_pdf(
