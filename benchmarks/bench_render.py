@@ -30,7 +30,9 @@ BORDER = {"top": "thin", "bottom": "thin", "left": "thin", "right": "thin"}
 Documents = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]
 
 
-def _cell(ref: str, row: int, col: int, role: str = "label", **extra: Any) -> dict[str, Any]:
+def _cell(
+    ref: str, row: int, col: int, role: str = "label", **extra: Any
+) -> dict[str, Any]:
     style = {
         "bold": extra.pop("bold", False),
         "italic": False,
@@ -118,7 +120,8 @@ def measure(label: str, action: Callable[[], Any], repeat: int) -> float:
         action()
         times.append(time.perf_counter() - start)
     median = statistics.median(times) * 1000
-    print(f"{label:<44} median {median:7.1f} ms  min {min(times) * 1000:7.1f} ms  n={repeat}")
+    fastest = min(times) * 1000
+    print(f"{label:<44} median {median:7.1f} ms  min {fastest:7.1f} ms  n={repeat}")
     return median
 
 

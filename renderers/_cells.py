@@ -7,12 +7,13 @@ Every value written into the page is escaped here.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
 from baocao.renderers.narrative import sanitize_html
 from baocao.renderers.numbers import DisplayFormat, format_value, parse_number_format
-import html
+
 
 def escape(value: Any) -> str:
     """Text made safe for element content and quoted attribute values."""
@@ -187,9 +188,7 @@ def label_cell(cell: dict[str, Any] | None, span: str, css: str) -> str:
         text = format_value(
             cell.get("value"), parse_number_format(cell.get("number_format"))
         )
-    numeric = (
-        " bc-num"
-        if isinstance(cell.get("value"), int | float) and not cell.get("text")
-        else ""
-    )
+    value = cell.get("value")
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    numeric = " bc-num" if is_number else ""
     return f'<td class="{css}{numeric}"{span}>{escape(text)}</td>'

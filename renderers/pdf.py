@@ -163,8 +163,8 @@ def _header_block(header: PdfHeader, width: float) -> list[Flowable]:
     left.append(
         HRFlowable(
             width=min(agency_width * 0.5, left_width * 0.5),
-            thickness=0.6,
-            spaceBefore=1,
+            thickness=0.75,
+            spaceBefore=2.5,
             spaceAfter=5,
             hAlign="CENTER",
         )
@@ -176,8 +176,8 @@ def _header_block(header: PdfHeader, width: float) -> list[Flowable]:
         _p(MOTTO, _style(13.5, bold=True)),
         HRFlowable(
             width=motto_width,
-            thickness=0.6,
-            spaceBefore=1,
+            thickness=0.75,
+            spaceBefore=2.5,
             spaceAfter=5,
             hAlign="CENTER",
         ),

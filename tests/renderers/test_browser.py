@@ -8,18 +8,22 @@ the form's formulas say). Screenshots go to pytest's tmp dir for a human look.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from baocao.form_designer import compile_workbook
 from baocao.renderers import FONTS_DIR, STATIC_DIR, render_entry_form
-from support import require
+from baocao.schemas import Calculator
+from playwright.sync_api import sync_playwright
+from support import SHARED, require
 
 SHEET = "Biểu 01"
 INFO = "Thông tin"
@@ -58,9 +62,6 @@ def page_html(fragment: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sample: Any) -> Iterator[str]:
     """Serve the page, static files, fonts and POST /recalc on a loopback port."""
-    root = tmp_path_factory.mktemp("site")
-    shutil.copytree(STATIC_DIR, root / "static")
-    shutil.copytree(FONTS_DIR, root / "fonts")
     schema, layout = sample.build_form(ROWS)
     data, computed = sample.sample_values(ROWS)
     del data[f"{SHEET}!D11"], data[f"{SHEET}!E11"]
@@ -72,9 +73,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample: Any) -> Iterator[str]
         recalc_url="/recalc",
         errors={f"{SHEET}!E12": "Số thực hiện vượt kế hoạch quá 50%."},
     )
-    (root / "index.html").write_text(page_html(fragment), encoding="utf-8")
+    root = new_site(tmp_path_factory, fragment)
     state = dict(data)
-    requests: list[dict[str, Any]] = []
+    with serve(root, lambda changed: fake_recalc(state, changed)) as base:
+        yield f"{base}/index.html"
+
+
+@contextlib.contextmanager
+def serve(
+    root: Path, recalc: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Iterator[str]:
+    """Static files from ``root``; POST /recalc → ``{"computed": recalc(changed)}``."""
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,10 +91,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample: Any) -> Iterator[str]
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            requests.append(body)
-            payload = json.dumps(
-                {"computed": fake_recalc(state, body["changed"])}
-            ).encode()
+            payload = json.dumps({"computed": recalc(body["changed"])}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -102,16 +108,25 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample: Any) -> Iterator[str]
     server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def new_site(tmp_path_factory: pytest.TempPathFactory, fragment: str) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(STATIC_DIR, root / "static")
+    shutil.copytree(FONTS_DIR, root / "fonts")
+    (root / "index.html").write_text(page_html(fragment), encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
@@ -269,3 +284,37 @@ def test_tabs_repeat_rows_and_leave_warning(page: Any, tmp_path: Path) -> None:
     page.close(run_before_unload=True)
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
+
+
+@pytest.fixture(scope="module")
+def template_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """bieu01_ktxh compiled, blank, recalculated by the real Calculator."""
+    path = SHARED / "templates" / "bieu01_ktxh.xlsx"
+    require(path.exists(), f"template {path}")
+    form = compile_workbook(path.read_bytes())
+    calculator = Calculator(form)
+    computed = calculator.calculate({})
+    fragment = render_entry_form(form, {}, computed, recalc_url="/recalc")
+    with serve(new_site(tmp_path_factory, fragment), calculator.update) as base:
+        yield f"{base}/index.html"
+
+
+def test_real_template_recalculates_with_the_calculator(
+    browser: Any, template_site: str, tmp_path: Path
+) -> None:
+    """Typing in the compiled bieu01_ktxh updates its IFERROR ratio cells."""
+    context = browser.new_context(viewport={"width": 1200, "height": 700})
+    page = context.new_page()
+    page.goto(template_site)
+    sheet = "Biểu 01-KTXH"
+    page.locator(f'[data-key="{sheet}!D9"]').fill("200")
+    page.locator(f'[data-key="{sheet}!F9"]').fill("50,5")
+    wait_for_text(page, f"{sheet}!H9", "25,25")
+    page.keyboard.press("Enter")
+    page.keyboard.type("1.234,5")
+    assert page.evaluate("document.activeElement.getAttribute('data-key')") == (
+        f"{sheet}!F10"
+    )
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(tmp_path / "bieu01.png"))
+    context.close()
