@@ -3,7 +3,65 @@
 Pure code: no I/O, no environment, no clock.
 """
 
+from baocao.schemas._parser import parse_formula
+from baocao.schemas.codes import (
+    DataCode,
+    DataValidationError,
+    FormulaCode,
+    FormulaError,
+)
 from baocao.schemas.compiled import CompiledForm
 from baocao.schemas.errors import BaocaoError, Detail, DetailEnum, DialectError
+from baocao.schemas.formula_ast import (
+    Binary,
+    Bool,
+    Call,
+    ErrorLiteral,
+    Missing,
+    Name,
+    Node,
+    Number,
+    Ref,
+    Text,
+    Unary,
+    cell_address,
+    column_index,
+    column_letter,
+    dependencies,
+    function_names,
+    references,
+    walk,
+)
+from baocao.schemas.functions import SUPPORTED_FUNCTIONS
 
-__all__ = ["BaocaoError", "CompiledForm", "Detail", "DetailEnum", "DialectError"]
+__all__ = [
+    "SUPPORTED_FUNCTIONS",
+    "BaocaoError",
+    "Binary",
+    "Bool",
+    "Call",
+    "CompiledForm",
+    "DataCode",
+    "DataValidationError",
+    "Detail",
+    "DetailEnum",
+    "DialectError",
+    "ErrorLiteral",
+    "FormulaCode",
+    "FormulaError",
+    "Missing",
+    "Name",
+    "Node",
+    "Number",
+    "Ref",
+    "Text",
+    "Unary",
+    "cell_address",
+    "column_index",
+    "column_letter",
+    "dependencies",
+    "function_names",
+    "parse_formula",
+    "references",
+    "walk",
+]

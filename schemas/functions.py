@@ -1,0 +1,12 @@
+"""The functions the engine evaluates (the registry lands with the Calculator)."""
+
+from __future__ import annotations
+
+SUPPORTED_FUNCTIONS: frozenset[str] = frozenset(
+    """SUM SUMIF SUMIFS SUMPRODUCT COUNT COUNTA COUNTBLANK COUNTIF COUNTIFS AVERAGE
+    AVERAGEIF MIN MAX SMALL LARGE ROUND ROUNDUP ROUNDDOWN INT MOD ABS IF IFERROR IFS
+    AND OR NOT ISBLANK ISNUMBER ISERROR INDEX MATCH VLOOKUP HLOOKUP ROWS COLUMNS
+    CHOOSE TEXT CONCATENATE CONCAT LEFT RIGHT MID LEN TRIM UPPER LOWER VALUE DATE
+    YEAR MONTH DAY TODAY EDATE EOMONTH SUBTOTAL""".split()
+)
+"""Upper-case names accepted by :func:`baocao.schemas.parse_formula` users."""
