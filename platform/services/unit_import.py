@@ -104,6 +104,15 @@ class ImportReport:
         return [row for row in self.rows if row.errors]
 
     @property
+    def errors(self) -> list[dict[str, Any]]:
+        """Every row error as ``{"line", "code", "message"}`` (for the CLI and API)."""
+        return [
+            {"line": row.line, "code": row.code, "message": message}
+            for row in self.rows
+            for message in row.errors
+        ]
+
+    @property
     def ok(self) -> bool:
         """Whether every row is valid (so the file can be stored)."""
         return not self.error_rows

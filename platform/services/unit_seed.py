@@ -74,8 +74,12 @@ def dongthap_units() -> list[UnitInput]:
     return units
 
 
-def seed_dongthap(now: datetime, *, actor: str = "system") -> SeedReport:
-    """Create the units of the Đồng Tháp seed that do not exist yet."""
+def seed_dongthap(now: datetime | None = None, *, actor: str = "system") -> SeedReport:
+    """Create the units of the Đồng Tháp seed that do not exist yet.
+
+    :param now: the moment recorded as creation time (default: the clock).
+    """
+    now = now or datetime.now().astimezone()
     created = existing = 0
     for data in dongthap_units():
         if find_unit(data.code) is not None:
