@@ -101,6 +101,16 @@ class WorkflowCode(DetailEnum):
         "regime incomplete",
         "Chế độ báo cáo '{regime}' chưa thể ban hành vì còn thiếu hoặc sai: {problems}",
     )
+    WF042 = Detail(
+        "regime not published",
+        "Chế độ báo cáo '{regime}' chưa được ban hành. Hãy ban hành chế độ báo cáo "
+        "trước khi mở kỳ.",
+    )
+    WF043 = Detail(
+        "no reporting unit",
+        "Chế độ báo cáo '{regime}' không có đơn vị thực hiện nào đang hoạt động. Hãy "
+        "kiểm tra danh sách đơn vị thực hiện.",
+    )
     WF041 = Detail(
         "bad regime field",
         "Trường '{field}' của chế độ báo cáo không hợp lệ: {detail}.",
