@@ -1,0 +1,123 @@
+"""Background jobs: Celery bound to the Flask app (Flask's ``examples/celery``).
+
+With ``BAOCAO_BROKER_URL`` set, tasks go to the broker (Redis in production) and
+``baocao worker`` processes run them. Without it, tasks go through kombu's
+in-process memory transport to a worker thread started inside the web process the
+first time a task is published, so ``baocao demo`` needs no service. Tasks take ids,
+are idempotent and call services; they always run inside an app context.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from celery import Celery, Task, shared_task
+from celery.signals import before_task_publish
+from flask import Flask
+
+logger = logging.getLogger(__name__)
+
+EMBEDDED_BROKER = "memory://"
+EMBEDDED_BACKEND = "cache+memory://"
+
+
+def celery_config(broker_url: str | None, result_backend: str | None) -> dict[str, Any]:
+    """Celery settings for a broker URL, or for the embedded worker when None."""
+    broker = broker_url or EMBEDDED_BROKER
+    backend = result_backend or (broker_url if broker_url else EMBEDDED_BACKEND)
+    return {
+        "broker_url": broker,
+        "result_backend": backend,
+        "task_ignore_result": False,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "result_expires": 24 * 3600,
+        "timezone": "Asia/Ho_Chi_Minh",
+        "enable_utc": True,
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app whose tasks run inside ``app``'s context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    if app.config["CELERY"]["broker_url"] == EMBEDDED_BROKER:
+        _start_worker_on_first_publish(celery_app)
+    return celery_app
+
+
+class EmbeddedWorker:
+    """A solo-pool Celery worker running in a daemon thread of this process."""
+
+    def __init__(self, celery_app: Celery) -> None:
+        self.celery_app = celery_app
+        self.controller = celery_app.WorkController(
+            pool_cls="solo",
+            concurrency=1,
+            without_heartbeat=True,
+            without_mingle=True,
+            without_gossip=True,
+            hostname="embedded@baocao",
+            loglevel=logging.WARNING,
+        )
+        self.thread = threading.Thread(
+            target=self.controller.start, name="baocao-celery-worker", daemon=True
+        )
+
+    def start(self) -> None:
+        """Start consuming in the background."""
+        self.thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop consuming and wait for the thread to end."""
+        self.controller.stop(in_sighandler=False)
+        self.thread.join(timeout)
+
+
+def _start_worker_on_first_publish(celery_app: Celery) -> None:
+    """Start the embedded worker lazily so apps that never queue a job pay nothing."""
+    lock = threading.Lock()
+
+    def start(sender: object = None, **_: object) -> None:
+        with lock:
+            if getattr(celery_app, "embedded_worker", None) is None:
+                worker = EmbeddedWorker(celery_app)
+                celery_app.embedded_worker = worker  # type: ignore[attr-defined]
+                worker.start()
+                logger.info("Đã khởi động tiến trình nền trong cùng tiến trình web")
+
+    def on_publish(sender: object = None, **kwargs: object) -> None:
+        if celery_app is _current_celery():
+            start()
+
+    before_task_publish.connect(on_publish, weak=False)
+    celery_app.start_embedded_worker = start  # type: ignore[attr-defined]
+
+
+def _current_celery() -> Celery:
+    from celery import current_app
+
+    return current_app._get_current_object()  # type: ignore[no-any-return]
+
+
+@shared_task(name="baocao.ping", ignore_result=False)
+def ping(value: str = "pong") -> dict[str, str]:
+    """Health check: proves a worker runs tasks inside the Flask app context."""
+    from flask import current_app
+
+    return {"value": value, "app": current_app.name}

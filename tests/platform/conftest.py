@@ -1,0 +1,174 @@
+"""Fixtures of the web platform (flaskr's ``app``, ``client``, ``runner``, ``auth``).
+
+Every test gets its own app: a fresh SQLite accounts store in ``tmp_path`` (copied
+from one synced once per session, so roles and permission rows are there
+without paying for ``sync_security`` each time) and a fresh in-memory mongomock
+document store. Factory helpers (``make_user``, ``api_token``) follow CTFd's
+``gen_*`` helpers: plain functions taking the app.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from baocao.platform.app import create_app
+from baocao.platform.roles import Role
+from baocao.platform.security import ensure_user, sync_security
+from baocao.platform.settings import Secret, Settings
+
+#: Password of every account made by the factories; passes the password policy.
+PASSWORD = "Matkhau-kiem-thu-2026"
+#: Fast hashing for tests only; production keeps FAB's scrypt default.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def make_settings(instance_dir: Path, **overrides: object) -> Settings:
+    """Settings for a test app: embedded stores, no secure cookies, loose limits."""
+    values: dict[str, object] = {
+        "instance_dir": instance_dir,
+        "secret_key": Secret("kiem-thu-khong-dung-that"),
+        "secure_cookies": False,
+        "login_rate_limit": "1000 per minute",
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings.from_env({}, **values)
+
+
+def build_app(settings: Settings) -> Flask:
+    """An app ready for requests (used by fixtures and by tests needing options)."""
+    app = create_app(settings)
+    app.config.update(TESTING=True, FAB_PASSWORD_HASH_METHOD=TEST_HASH_METHOD)
+    return app
+
+
+@pytest.fixture(scope="session")
+def synced_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An accounts store with tables, roles and permissions, made once."""
+    instance = tmp_path_factory.mktemp("synced")
+    app = build_app(make_settings(instance))
+    sync_security(app)
+    return instance / "baocao.db"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, synced_sqlite: Path) -> Settings:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(synced_sqlite, instance / "baocao.db")
+    return make_settings(instance)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    app = build_app(settings)
+    yield app
+    worker = getattr(app.extensions["celery"], "embedded_worker", None)
+    if worker is not None:
+        worker.stop()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask):  # noqa: ANN201
+    """``make_user(username, role=Role.DATA_ENTRY, unit_code=None, password=PASSWORD)``."""
+
+    def make(
+        username: str,
+        role: Role = Role.DATA_ENTRY,
+        unit_code: str | None = None,
+        password: str = PASSWORD,
+    ) -> str:
+        ensure_user(app, username, password, role=role, unit_code=unit_code)
+        return username
+
+    return make
+
+
+@pytest.fixture
+def api_token(client: FlaskClient):  # noqa: ANN201
+    """``api_token(username, password=PASSWORD)`` → a bearer token from the API login."""
+
+    def token(username: str, password: str = PASSWORD) -> str:
+        response = client.post(
+            "/api/v1/security/login",
+            json={"username": username, "password": password, "provider": "db"},
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.json["access_token"]
+
+    return token
+
+
+def csrf_token(client: FlaskClient, path: str = "/login/") -> str:
+    """The CSRF token of the form at ``path``."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf(client: FlaskClient):  # noqa: ANN201
+    """``csrf(path="/login/")`` → the CSRF token of the form at that path."""
+    return lambda path="/login/": csrf_token(client, path)
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every account made by ``make_user``."""
+    return PASSWORD
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path, synced_sqlite: Path):  # noqa: ANN201
+    """``app_factory(**settings_overrides)`` → a fresh, synced app (own instance dir)."""
+    made: list[Flask] = []
+
+    def factory(**overrides: object) -> Flask:
+        instance = tmp_path / f"instance-{len(made)}"
+        instance.mkdir()
+        shutil.copyfile(synced_sqlite, instance / "baocao.db")
+        made.append(build_app(make_settings(instance, **overrides)))
+        return made[-1]
+
+    return factory
+
+
+class AuthActions:
+    """Log in and out through the real login form (with its CSRF token)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str, password: str = PASSWORD):  # noqa: ANN201
+        token = csrf_token(self._client)
+        return self._client.post(
+            "/login/",
+            data={"username": username, "password": password, "csrf_token": token},
+        )
+
+    def logout(self):  # noqa: ANN201
+        return self._client.get("/logout/")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
