@@ -4,6 +4,7 @@ Pure code: no I/O, no environment, no clock.
 """
 
 from baocao.schemas._parser import parse_formula
+from baocao.schemas.calculator import Calculator
 from baocao.schemas.codes import (
     DataCode,
     DataValidationError,
@@ -39,6 +40,7 @@ __all__ = [
     "BaocaoError",
     "Binary",
     "Bool",
+    "Calculator",
     "Call",
     "CompiledForm",
     "DataCode",
