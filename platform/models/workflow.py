@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from baocao.platform.workflow.chains import Action, Chain
+from baocao.platform.workflow.periods import CutoffRule, DeadlineRule
+from baocao.platform.workflow.regime import RegimeSpec, UnitSelector
+from baocao.platform.workflow.transitions import Position, State
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -22,12 +26,6 @@ from mongoengine import (
     ListField,
     StringField,
 )
-
-from baocao.platform.workflow.chains import Chain
-from baocao.platform.workflow.periods import CutoffRule, DeadlineRule
-from baocao.platform.workflow.regime import RegimeSpec, UnitSelector
-from baocao.platform.workflow.transitions import Position, State
-from baocao.platform.workflow.chains import Action
 
 _ENCODE = {".": "\uff0e", "$": "\uff04"}
 _DECODE = {v: k for k, v in _ENCODE.items()}
@@ -196,7 +194,9 @@ class Submission(Document):
 
     def position(self) -> Position:
         """Where the submission stands in its chain."""
-        return Position(State(self.state), self.step, tuple(Action(a) for a in self.done))
+        return Position(
+            State(self.state), self.step, tuple(Action(a) for a in self.done)
+        )
 
     def get_data(self) -> dict[str, Any]:
         """Data keyed by public cell address."""

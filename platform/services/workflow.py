@@ -16,11 +16,8 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from mongoengine import NotUniqueError
 
 from baocao.platform.models.workflow import (
     Period,
@@ -48,8 +45,13 @@ from baocao.platform.workflow.errors import (
     WorkflowCode,
 )
 from baocao.platform.workflow.holidays import HolidayCalendar, vietnam_calendar
-from baocao.platform.workflow.periods import deadline_for, is_late, parse_key, window_for
+from baocao.platform.workflow.periods import (
+    deadline_for,
+    parse_key,
+    window_for,
+)
 from baocao.platform.workflow.transitions import STATE_NAMES, Actor, decide, is_editable
+from mongoengine import NotUniqueError
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ def data_hash(data: Mapping[str, Any]) -> str:
 
 def _guarded_update(query: dict[str, Any], **update: Any) -> int:
     """Apply ``update`` to the one document matching ``query``; 0 if none does."""
-    client = Submission._get_db().client  # noqa: SLF001 - which store are we on
+    client = Submission._get_db().client
     if type(client).__module__.startswith("mongomock"):
         with _EMBEDDED_LOCK:
             return Submission.objects(**query).update_one(**update)
@@ -80,7 +82,11 @@ def _guarded_update(query: dict[str, Any], **update: Any) -> int:
 def calendar_of(regime: Regime) -> HolidayCalendar:
     """The regime's working-day calendar (the shipped one plus its overrides)."""
     base = vietnam_calendar()
-    return base.merged(HolidayCalendar.from_dict(regime.holidays)) if regime.holidays else base
+    return (
+        base.merged(HolidayCalendar.from_dict(regime.holidays))
+        if regime.holidays
+        else base
+    )
 
 
 def get_period(regime_id: str, key: str) -> Period:
@@ -126,18 +132,27 @@ def open_period(
         )
     except NotUniqueError:
         logger.info("period %s/%s opened concurrently", regime.pk, period_key.key)
-    created = sum(_ensure_submission(regime, period_key.key, unit, moment) for unit in units)
+    created = sum(
+        _ensure_submission(regime, period_key.key, unit, moment) for unit in units
+    )
     period = get_period(str(regime.pk), period_key.key)
     if created:
-        audit.record(actor, "period.open", f"period:{regime.pk}/{period.key}", now=now,
-                     unit=regime.receiving_unit or None,
-                     details={"created": created, "units": len(units)})
+        audit.record(
+            actor,
+            "period.open",
+            f"period:{regime.pk}/{period.key}",
+            now=now,
+            unit=regime.receiving_unit or None,
+            details={"created": created, "units": len(units)},
+        )
     return period, created
 
 
 def _ensure_submission(regime: Regime, key: str, unit: str, moment: datetime) -> int:
     try:
-        result = Submission.objects(regime_id=str(regime.pk), period_key=key, unit=unit).update_one(
+        result = Submission.objects(
+            regime_id=str(regime.pk), period_key=key, unit=unit
+        ).update_one(
             upsert=True,
             full_result=True,
             set_on_insert__form_id=regime.form_id,
@@ -158,13 +173,22 @@ def set_deadline(
 ) -> Period:
     """Extend or move a period's deadline, with a notice to the units (Đ.17.3)."""
     period = get_period(regime_id, key)
-    entry = {"actor": actor, "time": utc_naive(now), "text": notice,
-             "deadline": deadline.isoformat()}
+    entry = {
+        "actor": actor,
+        "time": utc_naive(now),
+        "text": notice,
+        "deadline": deadline.isoformat(),
+    }
     Period.objects(id=period.pk).update_one(
         set__deadline_override=deadline.isoformat(), push__notices=entry
     )
-    audit.record(actor, "period.deadline", f"period:{regime_id}/{key}", now=now,
-                 details={"deadline": deadline.isoformat(), "notice": notice})
+    audit.record(
+        actor,
+        "period.deadline",
+        f"period:{regime_id}/{key}",
+        now=now,
+        details={"deadline": deadline.isoformat(), "notice": notice},
+    )
     period.reload()
     return period
 
@@ -172,7 +196,9 @@ def set_deadline(
 def close_period(regime_id: str, key: str, *, actor: str, now: datetime) -> Period:
     """Close a period: its submissions become a read-only archive (Đ.19)."""
     period = get_period(regime_id, key)
-    Period.objects(id=period.pk, closed_at=None).update_one(set__closed_at=utc_naive(now))
+    Period.objects(id=period.pk, closed_at=None).update_one(
+        set__closed_at=utc_naive(now)
+    )
     audit.record(actor, "period.close", f"period:{regime_id}/{key}", now=now)
     period.reload()
     return period
@@ -181,7 +207,9 @@ def close_period(regime_id: str, key: str, *, actor: str, now: datetime) -> Peri
 # --- who acts ----------------------------------------------------------------
 
 
-def actor_for(user: Any, submission: Submission, regime: Regime, now: datetime) -> Actor:
+def actor_for(
+    user: Any, submission: Submission, regime: Regime, now: datetime
+) -> Actor:
     """The (role, unit relation) pairs ``user`` holds for this submission.
 
     A role held in a unit's subtree (the account's own roles, or a grant for
@@ -211,7 +239,10 @@ def can_view(user: Any, submission: Submission, regime: Regime, now: datetime) -
     return access.can(
         user, access.Action.REPORT_VIEW, unit=submission.unit, regime=regime_id, now=now
     ) or access.can(
-        user, access.Action.REPORT_VIEW, unit=regime.receiving_unit, regime=regime_id,
+        user,
+        access.Action.REPORT_VIEW,
+        unit=regime.receiving_unit,
+        regime=regime_id,
         now=now,
     )
 
@@ -230,10 +261,14 @@ def get_submission(submission_id: str) -> Submission:
     return found
 
 
-def _context(submission_id: str, expected_version: int) -> tuple[Submission, Regime, Chain]:
+def _context(
+    submission_id: str, expected_version: int
+) -> tuple[Submission, Regime, Chain]:
     sub = get_submission(submission_id)
     if sub.version != expected_version:
-        raise ConflictError(WorkflowCode.WF030, current=sub.version, expected=expected_version)
+        raise ConflictError(
+            WorkflowCode.WF030, current=sub.version, expected=expected_version
+        )
     regime = get_regime(sub.regime_id)
     period = get_period(sub.regime_id, sub.period_key)
     if period.closed_at is not None:
@@ -273,11 +308,16 @@ def save_data(
     first = chain.steps[0]
     if not actor_for(actor, sub, regime, now).can_act_at(first):
         raise ForbiddenActionError(
-            WorkflowCode.WF020, action="nhập liệu", step=first.name,
-            role=first.actor_role, unit="đơn vị báo cáo",
+            WorkflowCode.WF020,
+            action="nhập liệu",
+            step=first.name,
+            role=first.actor_role,
+            unit="đơn vị báo cáo",
         )
     if not is_editable(sub.position()):
-        raise TransitionError(WorkflowCode.WF033, state=STATE_NAMES[sub.position().state])
+        raise TransitionError(
+            WorkflowCode.WF033, state=STATE_NAMES[sub.position().state]
+        )
     values = dict(data)
     computed: dict[str, Any] = {}
     if compute is not None:
@@ -285,12 +325,21 @@ def save_data(
         if errors:
             raise DataInvalidError(errors)
     moment = utc_naive(now)
-    event = {"actor": _username(actor), "action": "save", "time": moment, "reason": "",
-             "data_sha256": data_hash(values), "version": expected_version + 1,
-             "state": sub.state}
+    event = {
+        "actor": _username(actor),
+        "action": "save",
+        "time": moment,
+        "reason": "",
+        "data_sha256": data_hash(values),
+        "version": expected_version + 1,
+        "state": sub.state,
+    }
     update: dict[str, Any] = {
-        "set__data": encode_keys(values), "set__computed": encode_keys(computed),
-        "set__updated_at": moment, "inc__version": 1, "push__history": event,
+        "set__data": encode_keys(values),
+        "set__computed": encode_keys(computed),
+        "set__updated_at": moment,
+        "inc__version": 1,
+        "push__history": event,
     }
     if narrative is not None:
         update["set__narrative"] = narrative
@@ -324,20 +373,34 @@ def act(
     sub, regime, chain = _context(submission_id, expected_version)
     holder = actor_for(actor, sub, regime, now)
     move = decide(
-        chain, sub.position(), holder, action, reason=reason, to_step=to_step,
-        signature=signature, comments=comments, cells=cells,
+        chain,
+        sub.position(),
+        holder,
+        action,
+        reason=reason,
+        to_step=to_step,
+        signature=signature,
+        comments=comments,
+        cells=cells,
     )
     moment = utc_naive(now)
     data = sub.get_data()
     event: dict[str, Any] = {
-        "actor": _username(actor), "action": move.action.value, "time": moment,
-        "reason": move.reason, "data_sha256": data_hash(data),
-        "version": expected_version + 1, "state": move.after.state.value,
-        "from_state": sub.state, "step": move.after.step,
+        "actor": _username(actor),
+        "action": move.action.value,
+        "time": moment,
+        "reason": move.reason,
+        "data_sha256": data_hash(data),
+        "version": expected_version + 1,
+        "state": move.after.state.value,
+        "from_state": sub.state,
+        "step": move.after.step,
     }
     update: dict[str, Any] = {
-        "set__state": move.after.state.value, "set__step": move.after.step,
-        "set__done": [a.value for a in move.after.done], "set__updated_at": moment,
+        "set__state": move.after.state.value,
+        "set__step": move.after.step,
+        "set__done": [a.value for a in move.after.done],
+        "set__updated_at": moment,
         "inc__version": 1,
     }
     if move.action == Action.SUBMIT:
@@ -347,8 +410,10 @@ def act(
                 decode_keys(sub.data_at_return), data
             )
     if move.action == Action.RETURN:
-        pinned = [{"cell": c, "text": t, "by": _username(actor), "time": moment}
-                  for c, t in move.comments]
+        pinned = [
+            {"cell": c, "text": t, "by": _username(actor), "time": moment}
+            for c, t in move.comments
+        ]
         update["set__comments"] = pinned
         update["set__data_at_return"] = encode_keys(data)
         event["comments"] = [{"cell": c, "text": t} for c, t in move.comments]
@@ -359,10 +424,19 @@ def act(
     query = {"id": sub.pk, "version": expected_version, "state": sub.state}
     if not _guarded_update(query, **update):
         raise _lost_race(sub, expected_version)
-    audit.record(_username(actor), f"submission.{move.action.value}",
-                 f"submission:{sub.pk}", now=now, unit=sub.unit,
-                 details={"regime": sub.regime_id, "period": sub.period_key,
-                          "reason": move.reason, "data_sha256": event["data_sha256"]})
+    audit.record(
+        _username(actor),
+        f"submission.{move.action.value}",
+        f"submission:{sub.pk}",
+        now=now,
+        unit=sub.unit,
+        details={
+            "regime": sub.regime_id,
+            "period": sub.period_key,
+            "reason": move.reason,
+            "data_sha256": event["data_sha256"],
+        },
+    )
     sub.reload()
     return sub
 

@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
-
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import ApprovalChain, Regime
 from baocao.platform.services import audit
@@ -29,13 +26,22 @@ from baocao.platform.workflow.regime import (
     require_publishable,
     resolve_units,
 )
+from bson import ObjectId
+from bson.errors import InvalidId
 
 logger = logging.getLogger(__name__)
 
 #: Regime fields an API payload may set.
 _REGIME_FIELDS = (
-    "name", "kind", "content", "receiving_unit", "frequency", "form_id", "outline",
-    "guidance", "chain_id",
+    "name",
+    "kind",
+    "content",
+    "receiving_unit",
+    "frequency",
+    "form_id",
+    "outline",
+    "guidance",
+    "chain_id",
 )
 
 
@@ -64,7 +70,9 @@ def get_chain(chain_id: str) -> ApprovalChain:
     return found
 
 
-def create_chain(payload: Mapping[str, Any], *, actor: str, now: datetime) -> ApprovalChain:
+def create_chain(
+    payload: Mapping[str, Any], *, actor: str, now: datetime
+) -> ApprovalChain:
     """Validate and store a chain designed by an admin.
 
     :raises ChainInvalidError: (422) listing every broken rule.
@@ -76,11 +84,19 @@ def create_chain(payload: Mapping[str, Any], *, actor: str, now: datetime) -> Ap
 def _store_chain(chain: Chain, *, actor: str, now: datetime) -> ApprovalChain:
     data = chain.to_dict()
     doc = ApprovalChain(
-        name=data["name"], steps=data["steps"], created_by=actor, created_at=utc_naive(now)
+        name=data["name"],
+        steps=data["steps"],
+        created_by=actor,
+        created_at=utc_naive(now),
     )
     doc.save()
-    audit.record(actor, "chain.create", f"chain:{doc.pk}", now=now,
-                 details={"name": chain.name, "steps": len(chain.steps)})
+    audit.record(
+        actor,
+        "chain.create",
+        f"chain:{doc.pk}",
+        now=now,
+        details={"name": chain.name, "steps": len(chain.steps)},
+    )
     return doc
 
 
@@ -125,9 +141,14 @@ def create_regime(
         doc.status = "published"
         doc.published_at = utc_naive(now)
     doc.save()
-    audit.record(actor, "regime.create", f"regime:{doc.pk}", now=now,
-                 unit=doc.receiving_unit or None,
-                 details={"name": doc.name, "status": doc.status})
+    audit.record(
+        actor,
+        "regime.create",
+        f"regime:{doc.pk}",
+        now=now,
+        unit=doc.receiving_unit or None,
+        details={"name": doc.name, "status": doc.status},
+    )
     return doc
 
 
@@ -143,8 +164,14 @@ def publish_regime(regime_id: str, *, actor: str, now: datetime) -> Regime:
     Regime.objects(id=doc.pk, status="draft").update_one(
         set__status="published", set__published_at=utc_naive(now)
     )
-    audit.record(actor, "regime.publish", f"regime:{doc.pk}", now=now,
-                 unit=doc.receiving_unit or None, details={"name": doc.name})
+    audit.record(
+        actor,
+        "regime.publish",
+        f"regime:{doc.pk}",
+        now=now,
+        unit=doc.receiving_unit or None,
+        details={"name": doc.name},
+    )
     doc.reload()
     return doc
 
@@ -167,7 +194,11 @@ def _check_publishable(doc: Regime, now: datetime) -> None:
 def reporting_unit_codes(regime: Regime, now: datetime) -> list[str]:
     """Codes of the active units that report under ``regime``, sorted."""
     selector = regime.spec().reporting_units
-    query = Unit.objects(code__in=list(selector.codes)) if selector.mode == "list" else Unit.objects()
+    query = (
+        Unit.objects(code__in=list(selector.codes))
+        if selector.mode == "list"
+        else Unit.objects()
+    )
     moment = utc_naive(now)
     refs = [
         UnitRef(u.code, u.kind, tuple(str(u.path).split("/")[:-1]))

@@ -29,9 +29,14 @@ class StatusRow:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the API."""
         return {
-            "unit": self.unit, "id": self.submission_id, "state": self.state,
-            "step": self.step, "step_name": self.step_name, "version": self.version,
-            "submitted_at": _iso(self.submitted_at), "updated_at": _iso(self.updated_at),
+            "unit": self.unit,
+            "id": self.submission_id,
+            "state": self.state,
+            "step": self.step,
+            "step_name": self.step_name,
+            "version": self.version,
+            "submitted_at": _iso(self.submitted_at),
+            "updated_at": _iso(self.updated_at),
             "late": self.late,
         }
 
@@ -51,19 +56,32 @@ def status(regime_id: str, key: str, *, now: datetime) -> list[StatusRow]:
     chain = get_chain(regime.chain_id).chain()
     deadline = date.fromisoformat(period.effective_deadline())
     rows = []
-    for sub in Submission.objects(regime_id=str(regime.pk), period_key=key).order_by("unit"):
+    for sub in Submission.objects(regime_id=str(regime.pk), period_key=key).order_by(
+        "unit"
+    ):
         late = is_late(sub.submitted_at, deadline, now)
-        rows.append(StatusRow(
-            unit=sub.unit, submission_id=str(sub.pk), state=sub.state, step=sub.step,
-            step_name=chain.steps[sub.step].name if sub.step is not None else "",
-            version=sub.version, submitted_at=sub.submitted_at,
-            updated_at=sub.updated_at, late=late,
-        ))
+        rows.append(
+            StatusRow(
+                unit=sub.unit,
+                submission_id=str(sub.pk),
+                state=sub.state,
+                step=sub.step,
+                step_name=chain.steps[sub.step].name if sub.step is not None else "",
+                version=sub.version,
+                submitted_at=sub.submitted_at,
+                updated_at=sub.updated_at,
+                late=late,
+            )
+        )
     return rows
 
 
 def list_submissions(
-    user: Any, *, now: datetime, regime: str | None = None, period: str | None = None,
+    user: Any,
+    *,
+    now: datetime,
+    regime: str | None = None,
+    period: str | None = None,
     unit: str | None = None,
 ) -> list[Submission]:
     """Submissions matching the filters that ``user`` may see."""

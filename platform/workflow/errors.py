@@ -97,6 +97,11 @@ class WorkflowCode(DetailEnum):
         "invalid data",
         "Số liệu chưa hợp lệ ({count} lỗi). Hãy sửa các ô được đánh dấu rồi lưu lại.",
     )
+    WF035 = Detail(
+        "missing If-Match",
+        "Thiếu tiêu đề If-Match (phiên bản báo cáo đã đọc). Hãy tải báo cáo, lấy "
+        "'version' rồi gửi lại kèm If-Match.",
+    )
     WF040 = Detail(
         "regime incomplete",
         "Chế độ báo cáo '{regime}' chưa thể ban hành vì còn thiếu hoặc sai: {problems}",
