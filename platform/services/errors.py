@@ -129,6 +129,10 @@ class Code(DetailEnum):
         "expected before created",
         "Thời gian dự kiến hoàn thành ({when}) phải sau thời điểm nhận yêu cầu.",
     )
+    HT009 = Detail(
+        "missing window",
+        "Hãy nhập đủ thời gian bắt đầu và kết thúc bảo trì (giờ Việt Nam).",
+    )
     HT008 = Detail("text too long", "Nội dung dài quá {max} ký tự. Hãy rút gọn.")
 
 

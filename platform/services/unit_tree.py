@@ -196,6 +196,8 @@ def placement_error(kind: UnitKind, parent_kind: str | None) -> str | None:
 def check_placement(
     code: str, kind: UnitKind, parent: Unit | None, now: datetime
 ) -> None:
+    if parent is not None and code in parent.path.split("/"):
+        raise InvalidInput(Code.DV006, code=code, parent=parent.code)
     if parent is not None and not parent.is_active(now):
         raise InvalidInput(Code.DV005, parent=parent.code)
     hint = placement_error(kind, parent.kind if parent else None)
@@ -207,8 +209,6 @@ def check_placement(
             parent_kind=parent.kind if parent else "(không có)",
             hint=hint,
         )
-    if parent is not None and code in parent.path.split("/"):
-        raise InvalidInput(Code.DV006, code=code, parent=parent.code)
 
 
 def parent_unit(parent: str | None) -> Unit | None:
