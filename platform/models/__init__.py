@@ -11,14 +11,19 @@ from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.models.grant import Grant
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
+from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
 
 __all__ = [
     "UNIT_CODE_PATTERN",
     "Announcement",
     "AppendOnlyError",
+    "ApprovalChain",
     "AuditEvent",
     "Grant",
     "OutboxMessage",
+    "Period",
+    "Regime",
+    "Submission",
     "SupportRequest",
     "SupportStatus",
     "Unit",
