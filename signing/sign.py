@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from asn1crypto import x509
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.generic import IndirectObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -97,6 +98,12 @@ def prepare(pdf: bytes, request: SignRequest, certificate_der: bytes) -> Prepare
         stamp_style = StaticStampStyle(
             background=PdfBytesContent(stamp, "BaocaoStamp"), border_width=0,
             background_opacity=1.0,
+            # The stamp is drawn at the widget's exact size: no margin, no scaling.
+            background_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MID,
+                y_align=layout.AxisAlignment.ALIGN_MID,
+                margins=layout.Margins(0, 0, 0, 0),
+            ),
         )
     long_term = request.long_term
     metadata = signers.PdfSignatureMetadata(
