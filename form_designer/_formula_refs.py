@@ -1,17 +1,29 @@
 """What the compiler needs to know about one formula: references and functions.
 
-A thin adapter over the formula parser so that ``build_formulas`` sees plain
-:class:`Reference` values whatever parser produced them.
+A thin adapter over the engine's parser (:func:`baocao.schemas.parse_formula`):
+``build_formulas`` sees plain :class:`Reference` values and one exception type,
+and every distinct formula text is parsed once per compilation (templates
+repeat the same formula shape on every row, but the text differs per row, so
+the cache mostly helps repeated cross-sheet formulas and re-compiles).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
+from baocao.schemas import (
+    SUPPORTED_FUNCTIONS,
+    FormulaError,
+    Name,
+    Ref,
+    column_letter,
+    function_names,
+    parse_formula,
+    walk,
+)
+
+__all__ = ["SUPPORTED_FUNCTIONS", "FormulaInfo", "FormulaSyntaxError", "Reference", "analyse"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,25 +31,19 @@ class Reference:
     """One cell, range or name read by a formula."""
 
     text: str
-    """As written in the formula (for messages)."""
+    """As the designer would write it (for messages)."""
     sheet: str | None = None
-    """Sheet name, None for the formula's own sheet."""
+    """Sheet name as written, None for the formula's own sheet."""
     bounds: tuple[int, int, int, int] | None = None
     """(min_col, min_row, max_col, max_row); None for a defined name."""
     workbook: str | None = None
     """Name of another workbook for an external reference."""
     name: str | None = None
     """Defined name used instead of an address."""
-
-    @property
-    def whole_column(self) -> bool:
-        """``A:A``-style: every row of the columns."""
-        return self.bounds is not None and self.bounds[1] <= 1 and self.bounds[3] >= MAX_ROW
-
-    @property
-    def whole_row(self) -> bool:
-        """``1:1``-style: every column of the rows."""
-        return self.bounds is not None and self.bounds[0] <= 1 and self.bounds[2] >= MAX_COL
+    whole_column: bool = False
+    """``A:A``-style: every row of the columns."""
+    whole_row: bool = False
+    """``1:1``-style: every column of the rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,55 +55,47 @@ class FormulaInfo:
 
 
 class FormulaSyntaxError(ValueError):
-    """The formula text cannot be parsed."""
+    """The formula text cannot be parsed (the engine's message is not shown)."""
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
+def _text(ref: Ref, own_sheet: str) -> str:
+    if ref.whole_column:
+        body = f"{column_letter(ref.col1)}:{column_letter(ref.col2)}"
+    elif ref.whole_row:
+        body = f"{ref.row1}:{ref.row2}"
+    else:
+        body = ref.address.rsplit("!", 1)[1]
+    prefix = "" if ref.sheet == own_sheet and ref.workbook is None else f"{ref.sheet}!"
+    if ref.workbook is not None:
+        prefix = f"[{ref.workbook.strip('[]')}]{prefix}"
+    return prefix + body
 
 
-def _reference(token: Any) -> Reference:
-    attr = token.attr
-    external = attr.get("filename") or attr.get("excel_id")
-    sheet = attr.get("sheet") or None
-    if "r1" not in attr:
-        return Reference(token.name, sheet, None, external, attr.get("ref", token.name))
-    c1 = _column_number(attr["c1"]) if attr.get("c1") else 1
-    c2 = _column_number(attr["c2"]) if attr.get("c2") else MAX_COL
-    r1, r2 = max(int(attr["r1"] or 1), 1), int(attr["r2"] or MAX_ROW)
-    return Reference(attr.get("expr", token.name), sheet, (c1, r1, c2, r2), external)
+def _reference(ref: Ref, own_sheet: str) -> Reference:
+    return Reference(
+        text=_text(ref, own_sheet),
+        sheet=None if ref.sheet == own_sheet else ref.sheet,
+        bounds=(ref.col1, ref.row1, ref.col2, ref.row2),
+        workbook=ref.workbook,
+        whole_column=ref.whole_column,
+        whole_row=ref.whole_row,
+    )
 
 
-@lru_cache(maxsize=8192)
-def analyse(text: str) -> FormulaInfo:
-    """Parse ``text`` (with its ``=``) and list what it references and calls.
+@lru_cache(maxsize=16_384)
+def analyse(text: str, sheet: str) -> FormulaInfo:
+    """Parse ``text`` (as stored, with its ``=``) written on ``sheet``.
 
-    :raises FormulaSyntaxError: when the text is not a valid formula.
+    :raises FormulaSyntaxError: when the engine's parser rejects the text.
     """
-    import formulas  # heavy; imported on first use only
-
     try:
-        tokens = formulas.Parser().ast(text)[0]
-    except (formulas.errors.BaseError, ValueError, TypeError, KeyError, IndexError) as err:
+        node = parse_formula(text, sheet)
+    except FormulaError as err:
         raise FormulaSyntaxError(text) from err
-    refs, functions = [], set()
-    for token in tokens:
-        kind = type(token).__name__
-        if kind == "Range":
-            refs.append(_reference(token))
-        elif kind == "Function":
-            functions.add(token.name.upper())
-    return FormulaInfo(tuple(refs), frozenset(functions))
-
-
-#: Functions the engine evaluates (issue #3's list).
-SUPPORTED_FUNCTIONS = frozenset(
-    """SUM SUMIF SUMIFS SUMPRODUCT COUNT COUNTA COUNTBLANK COUNTIF COUNTIFS AVERAGE
-    AVERAGEIF MIN MAX SMALL LARGE ROUND ROUNDUP ROUNDDOWN INT MOD ABS IF IFERROR IFS
-    AND OR NOT ISBLANK ISNUMBER ISERROR INDEX MATCH VLOOKUP HLOOKUP ROWS COLUMNS
-    CHOOSE TEXT CONCATENATE CONCAT LEFT RIGHT MID LEN TRIM UPPER LOWER VALUE DATE
-    YEAR MONTH DAY TODAY EDATE EOMONTH SUBTOTAL""".split()
-)
+    refs: list[Reference] = []
+    for item in walk(node):
+        if isinstance(item, Ref):
+            refs.append(_reference(item, sheet))
+        elif isinstance(item, Name):
+            refs.append(Reference(text=item.name, name=item.name))
+    return FormulaInfo(tuple(refs), frozenset(n.upper() for n in function_names(node)))

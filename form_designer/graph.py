@@ -103,7 +103,7 @@ def _node(cell: FormulaCell, resolver: _Resolver, out: list[Diagnostic]) -> Form
         out.append(Diagnostic.make(Code.FD017, **where))
         return FormulaNode(address, cell.text, ())
     try:
-        info = analyse(cell.text)
+        info = analyse(cell.text, cell.source.sheet)
     except FormulaSyntaxError:
         out.append(Diagnostic.make(Code.FD014, value=cell.text, **where))
         return FormulaNode(address, cell.text, ())

@@ -4,6 +4,12 @@ Pure code: no I/O, no environment, no clock.
 """
 
 from baocao.schemas._parser import parse_formula
+from baocao.schemas.aggregate import (
+    AggregateError,
+    AggregateResult,
+    UnitData,
+    aggregate,
+)
 from baocao.schemas.calculator import Calculator
 from baocao.schemas.codes import (
     DataCode,
@@ -37,6 +43,8 @@ from baocao.schemas.functions import SUPPORTED_FUNCTIONS
 
 __all__ = [
     "SUPPORTED_FUNCTIONS",
+    "AggregateError",
+    "AggregateResult",
     "BaocaoError",
     "Binary",
     "Bool",
@@ -58,6 +66,8 @@ __all__ = [
     "Ref",
     "Text",
     "Unary",
+    "UnitData",
+    "aggregate",
     "cell_address",
     "column_index",
     "column_letter",

@@ -202,7 +202,7 @@ def test_fd021_unresolved_validation_list(make_xlsx) -> None:
 
 def test_fd023_unknown_defined_name(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=SUM(TongThu)"), Code.FD023)
-    assert diagnostic.message == Code.FD023.format(sheet="Biểu", cell="E2", value="TONGTHU")
+    assert diagnostic.message == Code.FD023.format(sheet="Biểu", cell="E2", value="TongThu")
 
 
 def test_every_error_is_collected(make_xlsx) -> None:
