@@ -71,7 +71,7 @@ class Calculator:
     """
 
     def __init__(self, compiled: CompiledForm, *, today: dt.date | None = None) -> None:
-        document = compiled.formulas
+        document = _checked_document(compiled.formulas)
         cells: Mapping[str, Any] = document.get("cells") or {}
         self._constants = {
             k: _constant(v) for k, v in (document.get("constants") or {}).items()
@@ -165,6 +165,20 @@ class Calculator:
             return value
         message = DataCode.DV003.format(where=address, expected="số, chữ hoặc ngày")
         raise DataValidationError([(address, DataCode.DV003.name, message)])
+
+
+def _checked_document(document: Any) -> Mapping[str, Any]:
+    """The ``formulas`` document, after the shape checks the engine relies on."""
+    problem = None
+    if not isinstance(document, Mapping):
+        problem = "không phải đối tượng JSON"
+    elif not isinstance(document.get("cells") or {}, Mapping):
+        problem = "'cells' phải là đối tượng"
+    elif not isinstance(document.get("constants") or {}, Mapping):
+        problem = "'constants' phải là đối tượng"
+    if problem:
+        raise FormulaError(FormulaCode.FX011, where="formulas", detail=problem)
+    return document
 
 
 def _constant(value: Any) -> Any:
