@@ -1,4 +1,4 @@
-"""validate_data: field-level Vietnamese errors keyed by cell; meta-schema of `formulas`."""
+"""validate_data: field errors keyed by cell, in Vietnamese; the formulas meta-schema."""
 
 from __future__ import annotations
 
