@@ -60,12 +60,8 @@ def field_errors(
     validator: Draft202012Validator, data: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Every schema violation as ``{"cell", "code", "message"}``, in Vietnamese."""
-    errors = []
-    for error in sorted(
-        validator.iter_errors(data), key=lambda e: list(e.absolute_path)
-    ):
-        errors.append(_describe(error))
-    return errors
+    ordered = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [_describe(error) for error in ordered]
 
 
 def _describe(error: ValidationError) -> dict[str, Any]:
