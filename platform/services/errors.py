@@ -99,7 +99,7 @@ class Code(DetailEnum):
     TK006 = Detail("no roles", "Hãy chọn ít nhất một vai trò cho tài khoản.")
     TK007 = Detail(
         "weak password",
-        "Mật khẩu phải có ít nhất {min} ký tự, gồm chữ hoa, chữ thường và chữ số.",
+        "Mật khẩu chưa đạt yêu cầu: {why}",
     )
     TK008 = Detail("bad email", "Địa chỉ thư điện tử '{email}' không hợp lệ.")
     TK009 = Detail(

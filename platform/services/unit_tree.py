@@ -153,7 +153,13 @@ def tree(*, now: datetime, include_closed: bool = False) -> list[TreeNode]:
         node = nodes[unit.code] = TreeNode(unit)
         parent = nodes.get(unit.parent or "")
         (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (_KIND_ORDER.get(n.unit.kind, 9), n.unit.path))
     return roots
+
+
+#: Order of the kinds among siblings: departments before communes, then sub-units.
+_KIND_ORDER = {"province": 0, "department": 1, "commune": 2, "subunit": 3}
 
 
 # --- rules -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from baocao.platform.roles import ROLE_NAMES, Role
-from baocao.platform.services import access, accounts, grants, units
+from baocao.platform.services import access, accounts, audit, grants, units
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.views._common import (
     describe,
@@ -57,6 +57,7 @@ class AccountsView(BaseView):
             role_names=ROLE_NAMES,
             local_text=local_text,
             describe=describe,
+            action_labels=audit.ACTION_LABELS,
             assignable=access.assignable_roles(user()),
             grantable=access.GRANTABLE,
             unit_choices=self._unit_choices(),

@@ -59,6 +59,7 @@ class UnitsView(BaseView):
             kind=kind or "",
             closed=closed,
             kinds=_kinds(),
+            kind_names=dict(_kinds()),
             can_manage=access.can(user(), access.Action.UNIT_MANAGE, now=now()),
             moment=now(),
         )
@@ -81,6 +82,7 @@ class UnitsView(BaseView):
             else [],
             can_manage=access.can(user(), access.Action.UNIT_MANAGE, now=now()),
             local_text=local_text,
+            action_labels=audit.ACTION_LABELS,
         )
 
 
