@@ -34,7 +34,7 @@ def make_settings(instance_dir: Path, **overrides: object) -> Settings:
     """Settings for a test app: embedded stores, no secure cookies, loose limits."""
     values: dict[str, object] = {
         "instance_dir": instance_dir,
-        "secret_key": Secret("kiem-thu-khong-dung-that"),
+        "secret_key": Secret("kiem-thu-khong-dung-that-" + "x" * 32),
         "secure_cookies": False,
         "login_rate_limit": "1000 per minute",
         "log_level": "WARNING",
