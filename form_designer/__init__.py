@@ -1,3 +1,28 @@
-""".xlsx template → CompiledForm compiler. Pure code: bytes in, dataclasses out."""
+""".xlsx template → CompiledForm compiler. Pure code: bytes in, dataclasses out.
 
-__all__: list[str] = []
+Stages (STYLE.md §2): ``read_workbook`` → ``parse`` → ``check`` →
+``build_formulas`` → ``emit_schema`` / ``emit_layout`` / ``emit_formulas``.
+"""
+
+from baocao.form_designer.compiler import COMPILER_VERSION, compile_workbook
+from baocao.form_designer.errors import (
+    Code,
+    Diagnostic,
+    FillError,
+    FormCompileError,
+    FormDesignError,
+    Severity,
+)
+from baocao.form_designer.limits import Limits
+
+__all__ = [
+    "COMPILER_VERSION",
+    "Code",
+    "Diagnostic",
+    "FillError",
+    "FormCompileError",
+    "FormDesignError",
+    "Limits",
+    "Severity",
+    "compile_workbook",
+]

@@ -4,6 +4,13 @@ Pure code: no I/O, no environment, no clock.
 """
 
 from baocao.schemas._parser import parse_formula
+from baocao.schemas.aggregate import (
+    AggregateError,
+    AggregateResult,
+    UnitData,
+    aggregate,
+)
+from baocao.schemas.calculator import Calculator
 from baocao.schemas.codes import (
     DataCode,
     DataValidationError,
@@ -36,9 +43,12 @@ from baocao.schemas.functions import SUPPORTED_FUNCTIONS
 
 __all__ = [
     "SUPPORTED_FUNCTIONS",
+    "AggregateError",
+    "AggregateResult",
     "BaocaoError",
     "Binary",
     "Bool",
+    "Calculator",
     "Call",
     "CompiledForm",
     "DataCode",
@@ -56,6 +66,8 @@ __all__ = [
     "Ref",
     "Text",
     "Unary",
+    "UnitData",
+    "aggregate",
     "cell_address",
     "column_index",
     "column_letter",

@@ -35,8 +35,8 @@ from baocao.schemas.formula_ast import (
 
 MAX_LENGTH = 8192
 """Excel's own limit on formula length, in characters."""
-MAX_DEPTH = 200
-"""Nesting limit (parentheses, function calls, operators); Excel allows 64 calls."""
+MAX_DEPTH = 100
+"""Nesting limit (parentheses, calls, operators); Excel allows 64 nested calls."""
 
 _SHOWN = 80  # characters of the formula quoted in messages
 ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")

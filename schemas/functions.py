@@ -1,12 +1,30 @@
-"""The functions the engine evaluates (the registry lands with the Calculator)."""
+"""The function registry: every Excel function the engine evaluates.
+
+Each category module contributes a ``FUNCTIONS`` dict of
+:class:`~baocao.schemas._spec.FunctionSpec`; adding a function means adding one
+entry there (CTFd's ``CHALLENGE_CLASSES`` pattern), never an ``elif``.
+"""
 
 from __future__ import annotations
 
-SUPPORTED_FUNCTIONS: frozenset[str] = frozenset(
-    """SUM SUMIF SUMIFS SUMPRODUCT COUNT COUNTA COUNTBLANK COUNTIF COUNTIFS AVERAGE
-    AVERAGEIF MIN MAX SMALL LARGE ROUND ROUNDUP ROUNDDOWN INT MOD ABS IF IFERROR IFS
-    AND OR NOT ISBLANK ISNUMBER ISERROR INDEX MATCH VLOOKUP HLOOKUP ROWS COLUMNS
-    CHOOSE TEXT CONCATENATE CONCAT LEFT RIGHT MID LEN TRIM UPPER LOWER VALUE DATE
-    YEAR MONTH DAY TODAY EDATE EOMONTH SUBTOTAL""".split()
+from baocao.schemas import (
+    _fn_criteria,
+    _fn_date,
+    _fn_logic,
+    _fn_lookup,
+    _fn_math,
+    _fn_text,
 )
-"""Upper-case names accepted by :func:`baocao.schemas.parse_formula` users."""
+from baocao.schemas._spec import FunctionSpec
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    **_fn_math.FUNCTIONS,
+    **_fn_criteria.FUNCTIONS,
+    **_fn_logic.FUNCTIONS,
+    **_fn_lookup.FUNCTIONS,
+    **_fn_text.FUNCTIONS,
+    **_fn_date.FUNCTIONS,
+}
+
+SUPPORTED_FUNCTIONS: frozenset[str] = frozenset(FUNCTIONS)
+"""Upper-case names the Calculator evaluates; anything else is FX003."""

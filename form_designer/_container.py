@@ -1,0 +1,215 @@
+"""Checks on the raw upload, done before openpyxl parses a single XML byte.
+
+An .xlsx file is a zip of XML parts. Everything that can make reading it slow
+or dangerous is decided here from the zip directory and a byte-level scan of
+the sheet parts: not a zip at all, an encrypted (OLE/CFB) or legacy .xls file,
+macros, a zip bomb (declared sizes and ratios), more content cells than the
+limit, and sheets padded with millions of empty styled cells, which are trimmed
+the way openpyxl's ``reset_dimensions`` would before they are loaded.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from defusedxml import ElementTree
+
+from baocao.form_designer.errors import Code, Diagnostic, FormCompileError, Severity
+from baocao.form_designer.limits import Limits
+
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_RATIO_MIN_SIZE = 1024 * 1024
+#: ``<c ...>`` (content) or ``<c .../>`` (style only); ``<col``/``<cfRule`` excluded.
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/?)>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>\s*</(?:\w+:)?c>)")
+_EMPTY_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"[^>]*?(?:/>|>\s*</(?:\w+:)?row>)')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[^"]*"\s*/>')
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """The bytes openpyxl may read, with the warnings found on the way."""
+
+    data: bytes
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _fail(code: Code, **fields: str) -> FormCompileError:
+    return FormCompileError([Diagnostic.make(code, **fields)])
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    if data[:8] == _OLE_SIGNATURE:
+        raise _fail(Code.FD002 if _ENCRYPTION_STREAM in data else Code.FD009)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError) as err:
+        raise _fail(Code.FD001) from err
+
+
+def _check_sizes(archive: zipfile.ZipFile, limits: Limits) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise _fail(Code.FD004, value=f"{len(infos)} phần trong tệp nén")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed:
+        raise _fail(Code.FD004, value=f"{total // (1024 * 1024)} MiB sau giải nén")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_MIN_SIZE and ratio > limits.max_ratio:
+            raise _fail(Code.FD004, value=f"tỉ lệ nén {ratio:.0f}:1 ở {info.filename}")
+
+
+def _check_parts(archive: zipfile.ZipFile) -> list[Diagnostic]:
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _fail(Code.FD001)
+    try:
+        types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    except (ElementTree.ParseError, zipfile.BadZipFile) as err:
+        raise _fail(Code.FD005) from err
+    content_types = " ".join(el.get("ContentType", "") for el in types.iter())
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or (
+        "macroEnabled" in content_types
+    ):
+        raise _fail(Code.FD003)
+    links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
+    if links:
+        return [Diagnostic.make(Code.FD008, value=", ".join(links))]
+    return []
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def _is_empty(xml: bytes, match: re.Match[bytes]) -> bool:
+    """``<c .../>`` or ``<c ...></c>``: a cell that only carries a style."""
+    return bool(match.group(2)) or xml.startswith(b"</", match.end())
+
+
+def _content_bounds(xml: bytes) -> tuple[int, int, int]:
+    """Count content cells and find the bottom-right one (row, column)."""
+    count = max_row = max_col = 0
+    for match in _CELL.finditer(xml):
+        if _is_empty(xml, match):
+            continue
+        count += 1
+        ref = _REF.search(match.group(1))
+        if ref:
+            max_row = max(max_row, int(ref.group(2)))
+            max_col = max(max_col, _column_number(ref.group(1)))
+    return count, max_row, max_col
+
+
+def _trim(xml: bytes, max_row: int, max_col: int) -> bytes:
+    """Drop style-only cells and empty rows outside the content's bounds."""
+
+    def cell(match: re.Match[bytes]) -> bytes:
+        ref = _REF.search(match.group(1))
+        if ref and (int(ref.group(2)) > max_row or _column_number(ref.group(1)) > max_col):
+            return b""
+        return match.group(0)
+
+    def row(match: re.Match[bytes]) -> bytes:
+        return b"" if int(match.group(1)) > max_row else match.group(0)
+
+    xml = _EMPTY_CELL.sub(cell, xml)
+    xml = _EMPTY_ROW.sub(row, xml)
+    letters = _letters(max(max_col, 1))
+    return _DIMENSION.sub(f'<dimension ref="A1:{letters}{max(max_row, 1)}"/>'.encode(), xml, 1)
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each worksheet part (``xl/worksheets/sheet1.xml``) to its sheet title."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile) as err:
+        raise _fail(Code.FD005) from err
+    targets = {}
+    for rel in rels.iter():
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id", "")] = target
+    titles = {}
+    for sheet in book.iter():
+        if sheet.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+        titles[targets.get(rid, "")] = sheet.get("name", "")
+    return titles
+
+
+def _scan_sheets(
+    archive: zipfile.ZipFile, limits: Limits
+) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Count content cells everywhere; trim padded sheets. Raises on too many."""
+    replaced: dict[str, bytes] = {}
+    warnings: list[Diagnostic] = []
+    total = 0
+    titles = _sheet_titles(archive)
+    for name in sorted(archive.namelist()):
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        try:
+            xml = archive.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+            raise _fail(Code.FD005) from err
+        stored = xml.count(b"<c ") + xml.count(b":c ")
+        count, max_row, max_col = _content_bounds(xml)
+        total += count
+        if stored > max(limits.trim_min_cells, limits.trim_factor * count):
+            replaced[name] = _trim(xml, max_row, max_col)
+            bounds = f"A1:{_letters(max(max_col, 1))}{max(max_row, 1)}"
+            warnings.append(
+                Diagnostic.make(
+                    Code.FD007, sheet=titles.get(name, name), cell=bounds,
+                    value=f"{stored} ô", severity=Severity.WARNING,
+                )
+            )
+    if total > limits.max_cells:
+        raise _fail(Code.FD006, value=str(total), limit=str(limits.max_cells))
+    return replaced, warnings
+
+
+def _rebuild(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            data = replaced.get(info.filename)
+            target.writestr(info.filename, data if data is not None else archive.read(info))
+    return out.getvalue()
+
+
+def check_upload(data: bytes, limits: Limits) -> CheckedUpload:
+    """Refuse dangerous or unreadable uploads; trim padded sheets.
+
+    :param data: the uploaded bytes.
+    :param limits: size limits to enforce.
+    :raises FormCompileError: FD001-FD006 for a file that must not be read.
+    """
+    archive = _open_zip(data)
+    with archive:
+        _check_sizes(archive, limits)
+        diagnostics = _check_parts(archive)
+        replaced, warnings = _scan_sheets(archive, limits)
+        if replaced:
+            data = _rebuild(archive, replaced)
+    return CheckedUpload(data, tuple(diagnostics + warnings))
