@@ -10,13 +10,18 @@ from baocao.platform.models.audit import AppendOnlyError, AuditEvent
 from baocao.platform.models.grant import Grant
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
+from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
 
 __all__ = [
     "UNIT_CODE_PATTERN",
     "Announcement",
     "AppendOnlyError",
+    "ApprovalChain",
     "AuditEvent",
     "Grant",
+    "Period",
+    "Regime",
+    "Submission",
     "SupportRequest",
     "SupportStatus",
     "Unit",
