@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import mongoengine
 import pytest
 
 from baocao.platform.demo import demo_accounts
@@ -61,6 +62,7 @@ def _cli(*args: str, env: dict[str, str], stdin: str | None = None) -> _Done:
         os.environ.clear()
         os.environ.update(saved_env)
         sys.stdin = saved_stdin
+        mongoengine.disconnect()
     return _Done(code, err.getvalue())
 
 
