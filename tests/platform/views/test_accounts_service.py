@@ -70,14 +70,15 @@ def test_one_unit_admin_per_unit(sm: Any, password: str) -> None:
 
 def test_weak_password_and_bad_names(sm: Any) -> None:
     admin = _user(sm, "admin")
+    weak = "ngan"
     with pytest.raises(InvalidInput) as caught:
         accounts.create_account(
-            sm, admin, _new("a.b.c", "STC", Role.VIEWER, password="ngan"  # noqa: S106 - a deliberately weak password), now=NOW
+            sm, admin, _new("a.b.c", "STC", Role.VIEWER, password=weak), now=NOW
         )
     assert caught.value.code == "TK007"
     with pytest.raises(InvalidInput) as caught:
         accounts.create_account(
-            sm, admin, _new("x", "STC", Role.VIEWER, password="ngan"  # noqa: S106 - a deliberately weak password), now=NOW
+            sm, admin, _new("x", "STC", Role.VIEWER, password=weak), now=NOW
         )
     assert caught.value.message == Code.TK003.format(username="x")
 
