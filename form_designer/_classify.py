@@ -47,6 +47,9 @@ def column_header(grid: Grid, row: int, col: int) -> str:
     found: list[str] = []
     stop = max(0, row - _MAX_HEADER_WALK)
     for r in range(row - 1, stop, -1):
+        anchor = grid.covered.get((r, col))
+        if anchor is not None and anchor[1] == 1 and col != 1:
+            break  # a title merged across the sheet from column A, not a header
         text = grid.text(r, col)
         if text is None:
             if found:
@@ -98,10 +101,17 @@ def _header_columns(grid: Grid, first: int, last: int) -> set[int]:
     return cols
 
 
+#: Row labels that start a total row (no inputs there): "Tổng cộng", "Cộng".
+TOTAL_LABELS = ("tổng", "cộng")
+
+
 def _is_section_row(grid: Grid, row: int) -> bool:
-    """A heading row: only bold text, no numbers or formulas."""
+    """A heading row (only bold text) or a total row: no inputs in it."""
     cells = [grid.cells.get((row, c)) for c in range(1, grid.sheet.max_col + 1)]
     stored = [c for c in cells if c is not None and (c.value is not None or c.formula)]
+    labels = [c.value.strip().casefold() for c in stored if isinstance(c.value, str)]
+    if any(label.startswith(TOTAL_LABELS) for label in labels):
+        return True
     return bool(stored) and all(
         c.formula is None and isinstance(c.value, str) and c.style.bold for c in stored
     )

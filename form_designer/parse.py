@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from baocao.form_designer._classify import (
+    column_header,
     field_title,
     guessed_inputs,
     kind_from_format,
@@ -206,7 +207,7 @@ def _field(
         source=source,
         row=row,
         col=col,
-        title=field_title(grid, row, col),
+        title=column_header(grid, row, col) if repeat else field_title(grid, row, col),
         indicator=indicator,
         indicator_from=indicator_from,
         aggregate=KIND_AGGREGATE[details["kind"]],

@@ -55,7 +55,7 @@ def build_xlsx(
     *,
     protected: Iterable[str] = (),
     merges: dict[str, list[str]] | None = None,
-    validations: dict[str, list[tuple[str, str]]] | None = None,
+    validations: dict[str, list[tuple[str, str | dict[str, Any]]]] | None = None,
     names: dict[str, str] | None = None,
     comments: dict[str, str] | None = None,
     bold_rows: dict[str, list[int]] | None = None,
@@ -80,8 +80,9 @@ def build_xlsx(
                 cell.font = Font(bold=True)
         for ref in (merges or {}).get(title, []):
             ws.merge_cells(ref)
-        for sqref, formula in (validations or {}).get(title, []):
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        for sqref, rule in (validations or {}).get(title, []):
+            options = rule if isinstance(rule, dict) else {"type": "list", "formula1": rule}
+            dv = DataValidation(allow_blank=True, **options)
             dv.add(sqref)
             ws.add_data_validation(dv)
         if title in set(protected):
