@@ -80,7 +80,9 @@ def protected_inputs(grid: Grid) -> list[Cell]:
     return [
         cell
         for cell in grid.sheet.cells
-        if not cell.locked and cell.formula is None and (cell.row, cell.col) not in grid.covered
+        if not cell.locked
+        and cell.formula is None
+        and (cell.row, cell.col) not in grid.covered
     ]
 
 
@@ -146,7 +148,10 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     cells = (grid.cells.get((row, col)) for col in range(1, grid.sheet.max_col + 1))
     return not any(
         c is not None
-        and (c.formula is not None or (c.value is not None and not isinstance(c.value, str)))
+        and (
+            c.formula is not None
+            or (c.value is not None and not isinstance(c.value, str))
+        )
         for c in cells
     )
 
@@ -158,13 +163,13 @@ def _table_inputs(
     row = first_row
     while row <= grid.sheet.max_row and not grid.row_is_empty(row):
         if not _is_section_row(grid, row):
-            for col in sorted(columns):
-                if (
-                    grid.is_empty(row, col)
-                    and (row, col) not in grid.covered
-                    and not narrative_block(grid, row, col)
-                    and row_label(grid, row, col)
-                ):
-                    found.append((row, col))
+            found.extend(
+                (row, col)
+                for col in sorted(columns)
+                if grid.is_empty(row, col)
+                and (row, col) not in grid.covered
+                and not narrative_block(grid, row, col)
+                and row_label(grid, row, col)
+            )
         row += 1
     return row + 1

@@ -15,10 +15,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from defusedxml import ElementTree
-
 from baocao.form_designer.errors import Code, Diagnostic, FormCompileError, Severity
 from baocao.form_designer.limits import Limits
+from defusedxml import ElementTree
 
 _OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -76,7 +75,9 @@ def _check_parts(archive: zipfile.ZipFile) -> list[Diagnostic]:
         "macroEnabled" in content_types
     ):
         raise _fail(Code.FD003)
-    links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
+    links = sorted(
+        n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")
+    )
     if links:
         return [Diagnostic.make(Code.FD008, value=", ".join(links))]
     return []
@@ -116,7 +117,9 @@ def _content_bounds(xml: bytes) -> tuple[int, int]:
     """
     max_row = max_col = 1
     for mark in _CONTENT_MARK.finditer(xml):
-        start = max(xml.rfind(b"<c ", 0, mark.start()), xml.rfind(b":c ", 0, mark.start()))
+        start = max(
+            xml.rfind(b"<c ", 0, mark.start()), xml.rfind(b":c ", 0, mark.start())
+        )
         ref = _REF.search(xml, start, mark.start()) if start >= 0 else None
         if ref:
             max_row = max(max_row, int(ref.group(2)))
@@ -145,13 +148,17 @@ def _trim(xml: bytes, max_row: int, max_col: int) -> bytes:
 
     def cell(match: re.Match[bytes]) -> bytes:
         ref = _REF.search(match.group(1))
-        if ref and (int(ref.group(2)) > max_row or _column_number(ref.group(1)) > max_col):
+        if ref and (
+            int(ref.group(2)) > max_row or _column_number(ref.group(1)) > max_col
+        ):
             return b""
         return match.group(0)
 
     xml = _EMPTY_CELL_NS.sub(cell, xml)
     letters = _letters(max(max_col, 1))
-    return _DIMENSION.sub(f'<dimension ref="A1:{letters}{max(max_row, 1)}"/>'.encode(), xml, 1)
+    return _DIMENSION.sub(
+        f'<dimension ref="A1:{letters}{max(max_row, 1)}"/>'.encode(), xml, 1
+    )
 
 
 def _letters(col: int) -> str:
@@ -208,8 +215,11 @@ def _scan_sheets(
             bounds = f"A1:{_letters(max(max_col, 1))}{max(max_row, 1)}"
             warnings.append(
                 Diagnostic.make(
-                    Code.FD007, sheet=titles.get(name, name), cell=bounds,
-                    value=f"{stored} ô", severity=Severity.WARNING,
+                    Code.FD007,
+                    sheet=titles.get(name, name),
+                    cell=bounds,
+                    value=f"{stored} ô",
+                    severity=Severity.WARNING,
                 )
             )
     if total > limits.max_cells:
@@ -222,7 +232,9 @@ def _rebuild(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in archive.infolist():
             data = replaced.get(info.filename)
-            target.writestr(info.filename, data if data is not None else archive.read(info))
+            target.writestr(
+                info.filename, data if data is not None else archive.read(info)
+            )
     return out.getvalue()
 
 

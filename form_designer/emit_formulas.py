@@ -36,18 +36,24 @@ def _repeats(model: FormModel, graph: FormulaGraph) -> dict[str, Any]:
             for f in model.formulas
             if f.source.sheet == group.sheet and f.row == group.first_row
         }
-        span = {f"{group.sheet}!{column_letters(c)}" for c in range(group.first_col, group.last_col + 1)}
+        span = {
+            f"{group.sheet}!{column_letters(c)}"
+            for c in range(group.first_col, group.last_col + 1)
+        }
         expanding = sorted(
             node.address
             for node in graph.nodes
-            if node.address.split("!", 1)[0] != group.sheet or _row(node.address) not in rows
+            if node.address.split("!", 1)[0] != group.sheet
+            or _row(node.address) not in rows
             if _spans(node.deps, span, group.first_row, group.last_row)
         )
         out[group.name] = {
             "sheet": group.sheet,
             "first_row": group.first_row,
             "last_row": group.last_row,
-            "columns": [column_letters(c) for c in range(group.first_col, group.last_col + 1)],
+            "columns": [
+                column_letters(c) for c in range(group.first_col, group.last_col + 1)
+            ],
             "row_formulas": row_formulas,
             "expanding": expanding,
         }
@@ -75,7 +81,9 @@ def emit_formulas(model: FormModel, graph: FormulaGraph) -> dict[str, Any]:
     """Build the ``formulas`` document (see docs/compiled_form.md)."""
     document: dict[str, Any] = {
         "version": FORMULAS_VERSION,
-        "cells": {n.address: {"formula": n.text, "deps": list(n.deps)} for n in graph.nodes},
+        "cells": {
+            n.address: {"formula": n.text, "deps": list(n.deps)} for n in graph.nodes
+        },
         "order": list(graph.order),
         "constants": _constants(model, graph),
         "inputs": {

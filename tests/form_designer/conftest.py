@@ -21,13 +21,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from baocao.schemas.compiled import CompiledForm
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-
-from baocao.schemas.compiled import CompiledForm
 
 
 def _cell_value(text: str) -> Any:
@@ -81,7 +80,9 @@ def build_xlsx(
         for ref in (merges or {}).get(title, []):
             ws.merge_cells(ref)
         for sqref, rule in (validations or {}).get(title, []):
-            options = rule if isinstance(rule, dict) else {"type": "list", "formula1": rule}
+            options = (
+                rule if isinstance(rule, dict) else {"type": "list", "formula1": rule}
+            )
             dv = DataValidation(allow_blank=True, **options)
             dv.add(sqref)
             ws.add_data_validation(dv)
@@ -103,13 +104,17 @@ def make_xlsx() -> Callable[..., bytes]:
     return build_xlsx
 
 
-def replace_part(data: bytes, name: str, content: bytes, *, extra: dict[str, bytes] | None = None) -> bytes:
+def replace_part(
+    data: bytes, name: str, content: bytes, *, extra: dict[str, bytes] | None = None
+) -> bytes:
     """Return ``data`` with zip entry ``name`` replaced (and ``extra`` entries added)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info.filename, content if info.filename == name else source.read(info))
+            target.writestr(
+                info.filename, content if info.filename == name else source.read(info)
+            )
         for extra_name, extra_content in (extra or {}).items():
             target.writestr(extra_name, extra_content)
     return out.getvalue()
@@ -122,7 +127,9 @@ def patch_part() -> Callable[..., bytes]:
 
 
 def _meta(name: str) -> dict[str, Any]:
-    text = (files("baocao.schemas") / "meta" / f"{name}.schema.json").read_text(encoding="utf-8")
+    text = (files("baocao.schemas") / "meta" / f"{name}.schema.json").read_text(
+        encoding="utf-8"
+    )
     return json.loads(text)
 
 
@@ -139,7 +146,9 @@ def validate_compiled() -> Callable[[CompiledForm], None]:
     def validate(compiled: CompiledForm) -> None:
         for name, validator in validators.items():
             errors = sorted(validator.iter_errors(getattr(compiled, name)), key=str)
-            assert errors == [], f"{name}: {errors[0].message} at {list(errors[0].path)}"
+            assert errors == [], (
+                f"{name}: {errors[0].message} at {list(errors[0].path)}"
+            )
         jsonschema.Draft202012Validator.check_schema(compiled.schema)
 
     return validate

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from baocao.form_designer import compile_workbook
 
 
@@ -49,10 +48,16 @@ def test_unprotected_sheet_guesses_table_inputs(make_xlsx, validate_compiled) ->
 )
 def test_number_format_gives_kind(make_xlsx, number_format, kind, json_type) -> None:
     """Convention 4: number formats → integer / decimal / percent / date / text."""
-    data = make_xlsx({"B": f"| Chỉ tiêu | Giá trị |\n| GRDP | ?{number_format} |"}, protected=["B"])
+    data = make_xlsx(
+        {"B": f"| Chỉ tiêu | Giá trị |\n| GRDP | ?{number_format} |"}, protected=["B"]
+    )
     prop = _props(data)["B!B2"]
     assert (prop["x-kind"], prop["type"]) == (kind, json_type)
-    assert prop["x-aggregate"] == {"percent": "average", "integer": "sum", "decimal": "sum"}.get(kind, "none")
+    assert prop["x-aggregate"] == {
+        "percent": "average",
+        "integer": "sum",
+        "decimal": "sum",
+    }.get(kind, "none")
 
 
 def test_validation_rules_give_enum_bounds_and_length(make_xlsx) -> None:
@@ -63,15 +68,31 @@ def test_validation_rules_give_enum_bounds_and_length(make_xlsx) -> None:
     """
     rules = [
         ("B2", "Danh mục!$A$1:$A$3"),
-        ("C2", {"type": "whole", "operator": "between", "formula1": "0", "formula2": "100"}),
+        (
+            "C2",
+            {
+                "type": "whole",
+                "operator": "between",
+                "formula1": "0",
+                "formula2": "100",
+            },
+        ),
         ("D2", {"type": "textLength", "operator": "lessThanOrEqual", "formula1": "20"}),
         ("E2", '"TRUE,FALSE"'),
     ]
     lists = "| Xã |\n| Phường |\n| Thị trấn |"
-    data = make_xlsx({"B": sheet, "Danh mục": lists}, protected=["B", "Danh mục"], validations={"B": rules})
+    data = make_xlsx(
+        {"B": sheet, "Danh mục": lists},
+        protected=["B", "Danh mục"],
+        validations={"B": rules},
+    )
     props = _props(data)
     assert props["B!B2"]["enum"] == ["Xã", "Phường", "Thị trấn"]
-    assert (props["B!C2"]["type"], props["B!C2"]["minimum"], props["B!C2"]["maximum"]) == ("integer", 0, 100)
+    assert (
+        props["B!C2"]["type"],
+        props["B!C2"]["minimum"],
+        props["B!C2"]["maximum"],
+    ) == ("integer", 0, 100)
     assert props["B!D2"]["maxLength"] == 20
     assert props["B!E2"]["x-kind"] == "boolean"
 
@@ -107,7 +128,9 @@ def test_repeat_group_from_defined_name(make_xlsx, validate_compiled) -> None:
     | 3   | ?@    | ?0     | ?0        | =IFERROR(D4/C4,0) |
     |     | Tổng  | =SUM(C2:C4) | =SUM(D2:D4) | =IFERROR(D5/C5,0) |
     """
-    data = make_xlsx({"DA": sheet}, protected=["DA"], names={"LAP_du_an": "DA!$B$2:$D$4"})
+    data = make_xlsx(
+        {"DA": sheet}, protected=["DA"], names={"LAP_du_an": "DA!$B$2:$D$4"}
+    )
     compiled = compile_workbook(data)
     validate_compiled(compiled)
     group = compiled.schema["properties"]["du_an"]
@@ -118,9 +141,14 @@ def test_repeat_group_from_defined_name(make_xlsx, validate_compiled) -> None:
     repeat = compiled.formulas["repeats"]["du_an"]
     assert repeat["expanding"] == ["DA!C5", "DA!D5"]
     assert repeat["columns"] == ["B", "C", "D"]
-    assert compiled.formulas["inputs"]["DA!C3"] == {"aggregate": "sum", "repeat": "du_an"}
+    assert compiled.formulas["inputs"]["DA!C3"] == {
+        "aggregate": "sum",
+        "repeat": "du_an",
+    }
     layout = compiled.layout["sheets"][0]["repeats"]
-    assert layout == [{"name": "du_an", "first_row": 2, "last_row": 4, "columns": ["B", "C", "D"]}]
+    assert layout == [
+        {"name": "du_an", "first_row": 2, "last_row": 4, "columns": ["B", "C", "D"]}
+    ]
 
 
 def test_indicator_codes_from_comment_and_defined_name(make_xlsx) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import ROOT
-
 from baocao.form_designer import compile_workbook
+from support import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "xlsx").glob("*.xlsx"))
@@ -36,7 +35,9 @@ def _diff(expected, actual, path="$"):
             if found:
                 return found
         return None
-    return None if expected == actual else f"{path}: expected {expected!r}, got {actual!r}"
+    return (
+        None if expected == actual else f"{path}: expected {expected!r}, got {actual!r}"
+    )
 
 
 def test_there_are_fixtures() -> None:
@@ -48,6 +49,10 @@ def test_fixture_matches_golden_files(case, validate_compiled) -> None:
     compiled = compile_workbook((FIXTURES / "xlsx" / f"{case}.xlsx").read_bytes())
     validate_compiled(compiled)
     for part in PARTS:
-        expected = json.loads((FIXTURES / "expected" / f"{case}.{part}.json").read_text("utf-8"))
+        expected = json.loads(
+            (FIXTURES / "expected" / f"{case}.{part}.json").read_text("utf-8")
+        )
         assert _diff(expected, getattr(compiled, part)) is None, part
-        assert list(expected) == list(getattr(compiled, part))  # key order is part of the output
+        assert list(expected) == list(
+            getattr(compiled, part)
+        )  # key order is part of the output
