@@ -7,6 +7,7 @@ label, below a column header, within the header's columns) is guessed to be one.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from baocao.form_designer._grid import Grid, column_letters
@@ -43,21 +44,38 @@ def row_label(grid: Grid, row: int, col: int) -> str:
 
 
 def column_header(grid: Grid, row: int, col: int) -> str:
-    """Header texts above (row, col): the first run of text rows, top-down."""
-    found: list[str] = []
-    stop = max(0, row - _MAX_HEADER_WALK)
-    for r in range(row - 1, stop, -1):
+    """Header texts above (row, col): the nearest run of text rows, top-down."""
+    runs = grid.header_runs.get(col)
+    if runs is None:
+        runs = grid.header_runs[col] = _text_runs(grid, col)
+    index = bisect.bisect_left(runs, (row,)) - 1
+    if index < 0 or row - runs[index][0] > _MAX_HEADER_WALK:
+        return ""
+    return runs[index][1]
+
+
+def _text_runs(grid: Grid, col: int) -> list[tuple[int, str]]:
+    """(last row, joined texts) of every run of consecutive text cells in ``col``.
+
+    A title merged across the sheet from column A ends a run without joining
+    it: "BÁO CÁO ..." above a table is not part of its column headers.
+    """
+    runs: list[tuple[int, str]] = []
+    current: list[str] = []
+    for r in range(1, grid.sheet.max_row + 1):
         anchor = grid.covered.get((r, col))
-        if anchor is not None and anchor[1] == 1 and col != 1:
-            break  # a title merged across the sheet from column A, not a header
-        text = grid.text(r, col)
+        title = anchor is not None and anchor[1] == 1 and col != 1
+        text = None if title else grid.text(r, col)
         if text is None:
-            if found:
-                break
+            if current:
+                runs.append((r - 1, " — ".join(current)))
+            current = []
             continue
-        if not found or text != found[-1]:
-            found.append(text)
-    return " — ".join(reversed(found))
+        if not current or text != current[-1]:
+            current.append(text)
+    if current:
+        runs.append((grid.sheet.max_row, " — ".join(current)))
+    return runs
 
 
 def field_title(grid: Grid, row: int, col: int) -> str:

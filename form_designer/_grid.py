@@ -28,6 +28,8 @@ class Grid:
         default_factory=dict
     )
     """(row, col) of a merge's top-left cell → its bounds."""
+    header_runs: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    """Column → runs of header text (cache of ``_classify.column_header``)."""
 
     @classmethod
     def of(cls, sheet: Sheet) -> Grid:
