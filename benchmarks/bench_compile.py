@@ -1,4 +1,4 @@
-"""Compile benchmark (DESIGN.md §10: compile a 5k-cell template ≥ 5× faster than
+"""Compile benchmark (DESIGN.md §10: compile a 5k-cell template ≥ 5x faster than
 ``formulas`` ExcelModel load+finish), both measured in the same run.
 
     python benchmarks/bench_compile.py [--cells 5000] [--repeat 5]
@@ -18,9 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_template import make_template  # noqa: E402 - benchmarks are scripts
-
-from baocao.form_designer import compile_workbook  # noqa: E402
+from baocao.form_designer import compile_workbook
+from gen_template import make_template
 
 GOAL = 5.0
 

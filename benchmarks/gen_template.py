@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - formula strings read best on one line
 """Generate report templates shaped like ``../shared/templates`` at any size.
 
 Shared by the benchmarks (compile, recalculation, validation): a protected
