@@ -19,6 +19,8 @@ from baocao.schemas._spec import EvalContext, FunctionSpec
 from baocao.schemas._values import ERRORS, REF, VALUE, Array, Signal, XlError
 from baocao.schemas.codes import FormulaCode, FormulaError
 from baocao.schemas.formula_ast import (
+    MAX_COL,
+    MAX_ROW,
     Binary,
     Bool,
     Call,
@@ -189,7 +191,8 @@ class Compiler:
         _check_arity(fn, node, site)
         if node.name == "TODAY" and self.context.today is None:
             raise FormulaError(FormulaCode.FX010, where=site.address)
-        args = [self.argument(fn, i, arg, site) for i, arg in enumerate(node.args)]
+        nodes = _resized(fn, node.args)
+        args = [self.argument(fn, i, arg, site) for i, arg in enumerate(nodes)]
         impl = partial(fn.impl, self.context) if fn.context else fn.impl
         if fn.lazy:
             return _guard(lambda: impl(*args))
@@ -209,6 +212,25 @@ class Compiler:
         if fn.force_array:
             return self.array(node, site)
         return self.scalar(node, site)
+
+
+def _resized(fn: FunctionSpec, args: tuple[Node, ...]) -> tuple[Node, ...]:
+    """SUMIF(A1:A10, c, B1): the sum range takes the criteria range's shape."""
+    first = args[0] if args else None
+    if fn.resize is None or not isinstance(first, Ref):
+        return args
+    out = list(args)
+    for position in fn.resize:
+        target = out[position] if position < len(out) else None
+        if isinstance(target, Ref) and not target.is_external:
+            out[position] = Ref(
+                target.sheet,
+                target.row1,
+                target.col1,
+                min(target.row1 + first.row2 - first.row1, MAX_ROW),
+                min(target.col1 + first.col2 - first.col1, MAX_COL),
+            )
+    return tuple(out)
 
 
 def _apply_elementwise(op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:

@@ -46,7 +46,10 @@ def wildcard_regex(pattern: str) -> re.Pattern[str]:
 
 def _numeric(op: str, target: float) -> Predicate:
     def test(value: Any) -> bool:
-        if type(value) is not float:
+        kind = type(value)
+        if kind is bool:
+            value = 1.0 if value else 0.0
+        elif kind is not float:
             return op == "<>"
         if op in {"=", "<>"}:
             return approx_equal(value, target) == (op == "=")
@@ -93,8 +96,7 @@ def _parse_text_criterion(text: str) -> Predicate:
     if number is not None:
         return _numeric(op, number)
     if rest.upper() in {"TRUE", "FALSE"}:
-        wanted = rest.upper() == "TRUE"
-        return lambda v: (type(v) is bool and v == wanted) == (op == "=")
+        return _numeric(op, 1.0 if rest.upper() == "TRUE" else 0.0)
     return _textual(op, rest)
 
 
@@ -107,7 +109,7 @@ def criterion(value: Any) -> Predicate:
     if kind is float:
         return _numeric("=", value)
     if kind is bool:
-        return lambda v: type(v) is bool and v == value
+        return _numeric("=", 1.0 if value else 0.0)
     if value is None:
         return _numeric("=", 0.0)
     return _parse_text_criterion(str(value))
@@ -135,6 +137,8 @@ def _sum_at(target: Array, indexes: list[int]) -> list[float]:
             raise Signal(value)
         if type(value) is float:
             found.append(value)
+        elif type(value) is bool:
+            found.append(1.0 if value else 0.0)
     return found
 
 
@@ -192,7 +196,7 @@ _EVEN = frozenset(range(0, 256, 2))
 FUNCTIONS: dict[str, FunctionSpec] = {
     "COUNTIF": spec(countif, 2, 2, arrays=frozenset({0})),
     "COUNTIFS": spec(countifs, 2, None, arrays=_EVEN),
-    "SUMIF": spec(sumif, 2, 3, arrays=frozenset({0, 2})),
+    "SUMIF": spec(sumif, 2, 3, arrays=frozenset({0, 2}), resize=frozenset({2})),
     "SUMIFS": spec(sumifs, 3, None, arrays=frozenset({0, *range(1, 256, 2)})),
-    "AVERAGEIF": spec(averageif, 2, 3, arrays=frozenset({0, 2})),
+    "AVERAGEIF": spec(averageif, 2, 3, arrays=frozenset({0, 2}), resize=frozenset({2})),
 }

@@ -9,7 +9,7 @@ from typing import Any
 
 from baocao.schemas._spec import EvalContext, FunctionSpec, spec
 from baocao.schemas._values import (
-    NUM,
+    VALUE,
     Signal,
     date_to_serial,
     serial_to_date,
@@ -18,7 +18,7 @@ from baocao.schemas._values import (
 )
 
 _MAX_YEAR = 9999
-_CENTURY_SHIFT = 1900
+_TWO_DIGITS, _CENTURY_PIVOT, _FIRST_YEAR = 100, 30, 1582
 
 
 def _shift_months(year: int, month: int, months: int) -> tuple[int, int]:
@@ -28,15 +28,17 @@ def _shift_months(year: int, month: int, months: int) -> tuple[int, int]:
 
 def _checked(year: int, month: int, day: int) -> float:
     if year < 1 or year > _MAX_YEAR:
-        raise Signal(NUM)
+        raise Signal(VALUE)
     return date_to_serial(dt.date(year, month, day))
 
 
 def date(year: Any, month: Any, day: Any) -> float:
     """DATE with Excel's overflow: month 13 is next January, day 0 the day before."""
     y = math.floor(to_number(single(year)))
-    if 0 <= y < _CENTURY_SHIFT:
-        y += _CENTURY_SHIFT
+    if 0 <= y < _TWO_DIGITS:  # LibreOffice's two-digit years: 00-29 → 20xx
+        y += 2000 if y < _CENTURY_PIVOT else 1900
+    elif y < _FIRST_YEAR:
+        raise Signal(VALUE)
     y, m = _shift_months(y, 1, math.floor(to_number(single(month))) - 1)
     first = _checked(y, m, 1)
     return first + math.floor(to_number(single(day))) - 1
@@ -45,7 +47,7 @@ def date(year: Any, month: Any, day: Any) -> float:
 def _date_of(value: Any) -> dt.date:
     serial = to_number(single(value))
     if serial < 0:
-        raise Signal(NUM)
+        raise Signal(VALUE)
     return serial_to_date(serial)
 
 
@@ -73,7 +75,7 @@ def eomonth(start: Any, months: Any) -> float:
     base = _date_of(start)
     y, m = _shift_months(base.year, base.month, math.trunc(to_number(single(months))))
     if y < 1 or y > _MAX_YEAR:
-        raise Signal(NUM)
+        raise Signal(VALUE)
     return _checked(y, m, calendar.monthrange(y, m)[1])
 
 

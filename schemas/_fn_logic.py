@@ -51,7 +51,7 @@ def choose(index: Thunk, *options: Thunk) -> Any:
 
 
 def _logicals(args: tuple[Any, ...]) -> list[bool]:
-    """AND/OR inputs: ranges skip text and blanks; direct text must be TRUE/FALSE."""
+    """AND/OR inputs: ranges skip text and blanks; direct text is #VALUE!."""
     found = []
     for value, ref in flatten(args):
         kind = type(value)
@@ -59,6 +59,8 @@ def _logicals(args: tuple[Any, ...]) -> list[bool]:
             raise Signal(value)
         if value is None or (ref and kind is str):
             continue
+        if kind is str:
+            raise Signal(VALUE)
         found.append(to_bool(value))
     if not found:
         raise Signal(VALUE)
@@ -82,7 +84,7 @@ def isblank(value: Any) -> bool:
 
 
 def isnumber(value: Any) -> bool:
-    return type(_one(value)) is float
+    return type(_one(value)) in {float, bool}  # LibreOffice: logicals are numbers
 
 
 def iserror(value: Any) -> bool:

@@ -8,7 +8,6 @@ from baocao.schemas._fn_criteria import wildcard_regex
 from baocao.schemas._spec import FunctionSpec, as_array, spec
 from baocao.schemas._values import (
     NA,
-    REF,
     VALUE,
     Array,
     Signal,
@@ -32,7 +31,7 @@ def index(array: Any, row: Any = None, column: Any = None) -> Any:
     elif column is None and array.cols == 1:
         c = 1
     if r < 0 or c < 0 or r > array.rows or c > array.cols:
-        raise Signal(REF)
+        raise Signal(VALUE)  # LibreOffice; Excel says #REF!
     if r and c:
         return array.at(r - 1, c - 1)
     if r:
@@ -43,9 +42,7 @@ def index(array: Any, row: Any = None, column: Any = None) -> Any:
 
 
 def _same_kind(a: Any, b: Any) -> bool:
-    return (type(a) is str) == (type(b) is str) and (type(a) is bool) == (
-        type(b) is bool
-    )
+    return (type(a) is str) == (type(b) is str)
 
 
 def _find(value: Any, items: list[Any], mode: int) -> int:
@@ -98,10 +95,8 @@ def _lookup(
 ) -> Any:
     position = int(to_number(single(line)))
     size = table.cols if vertical else table.rows
-    if position < 1:
-        raise Signal(VALUE)
-    if position > size:
-        raise Signal(REF)
+    if position < 1 or position > size:
+        raise Signal(VALUE)  # LibreOffice; Excel says #REF! above the size
     exact = approximate is not None and not to_bool(single(approximate))
     if vertical:
         keys = [table.at(i, 0) for i in range(table.rows)]

@@ -9,7 +9,6 @@ from typing import Any
 from baocao.schemas._spec import ALL, FunctionSpec, as_array, flatten, numbers, spec
 from baocao.schemas._values import (
     DIV0,
-    NUM,
     ROUNDING,
     VALUE,
     Array,
@@ -42,11 +41,11 @@ def max_(*args: Any) -> float:
 
 
 def count(*args: Any) -> float:
-    """COUNT: numbers in ranges; numbers, logicals and numeric text given directly."""
+    """COUNT: numbers and logicals (LibreOffice's 1/0); numeric text given directly."""
     total = 0
     for value, ref in flatten(args):
         kind = type(value)
-        if kind is float:
+        if kind is float or kind is bool:
             total += 1
         elif not ref and (
             kind is bool or (kind is str and text_to_number(value) is not None)
@@ -67,9 +66,9 @@ def countblank(rng: Any) -> float:
 
 def _kth(rng: Any, k: Any, largest: bool) -> float:
     found = sorted(numbers((as_array(rng),)), reverse=largest)
-    position = math.ceil(to_number(k))
+    position = math.floor(to_number(k))
     if position < 1 or position > len(found):
-        raise Signal(NUM)
+        raise Signal(VALUE)  # LibreOffice: invalid argument, where Excel says #NUM!
     return found[position - 1]
 
 
@@ -93,7 +92,8 @@ def sumproduct(*args: Any) -> float:
         for value in items:
             if type(value) is XlError:
                 raise Signal(value)
-            product *= value if type(value) is float else 0.0
+            kind = type(value)
+            product *= value if kind is float else float(value) if kind is bool else 0.0
         total.append(product)
     return math.fsum(total)
 

@@ -82,9 +82,12 @@ def power(a: Any, b: Any) -> Any:
         a, b = _numbers(a, b)
     except Signal as signal:
         return signal.error
-    if a == 0.0 and b <= 0.0:
-        return NUM if b == 0.0 else DIV0
+    if a == 0.0 and b < 0.0:
+        return DIV0
     if a < 0.0 and not b.is_integer():
+        root = 1.0 / b
+        if root.is_integer() and root % 2 == 1.0:  # odd root, as LibreOffice
+            return _finite(-((-a) ** b))
         return NUM
     try:
         return _finite(a**b)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from baocao.schemas._values import VALUE, Array, Signal, XlError, text_to_number
+from baocao.schemas._values import VALUE, Array, Signal, XlError
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class FunctionSpec:
     """Operators inside the arguments work element by element (SUMPRODUCT)."""
     skip_subtotals: bool = False
     """Range arguments leave out cells holding SUBTOTAL formulas (SUBTOTAL)."""
+    resize: frozenset[int] | None = None
+    """Positions whose range takes the shape of argument 0 (SUMIF's sum range)."""
 
     def accepts_array(self, position: int) -> bool:
         """Whether argument ``position`` keeps ranges whole."""
@@ -66,8 +68,8 @@ def flatten(args: tuple[Any, ...]) -> Iterator[tuple[Any, bool]]:
 def numbers(args: tuple[Any, ...]) -> list[float]:
     """Numbers as SUM/AVERAGE/MIN/MAX see them; errors raise.
 
-    In ranges only numbers count (text, logicals and blanks are skipped); direct
-    arguments are coerced, and text that is not a number is #VALUE!.
+    In ranges numbers and logicals count (LibreOffice stores TRUE as 1); text and
+    blanks are skipped. Direct text arguments are #VALUE! (as LibreOffice).
     """
     found: list[float] = []
     for value, ref in flatten(args):
@@ -76,15 +78,12 @@ def numbers(args: tuple[Any, ...]) -> list[float]:
             found.append(value)
         elif kind is XlError:
             raise Signal(value)
-        elif ref or value is None:
-            continue
         elif kind is bool:
             found.append(1.0 if value else 0.0)
+        elif ref or value is None:
+            continue
         elif kind is str:
-            number = text_to_number(value)
-            if number is None:
-                raise Signal(VALUE)
-            found.append(number)
+            raise Signal(VALUE)
     return found
 
 

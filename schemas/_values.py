@@ -65,11 +65,15 @@ class Array:
 
 
 E44 = 2.0**-44
+_PLAIN_ABOVE, _PLAIN_BELOW = 1e16, 1e-14
 _NUMBER_TEXT = re.compile(
-    r"^\s*([+-]?)(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*(%?)\s*$"
+    r"^\s*([+-]?)\$?(\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*(%?)\s*$"
 )
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _EPOCH = dt.date(1899, 12, 30)
+_FIRST_DAY = (dt.date(1, 1, 1) - _EPOCH).days
+_LAST_DAY = (dt.date(9999, 12, 31) - _EPOCH).days
 
 
 def approx_equal(a: float, b: float) -> bool:
@@ -108,12 +112,12 @@ def date_to_serial(value: dt.date) -> float:
 def serial_to_date(serial: float) -> dt.date:
     """Inverse of :func:`date_to_serial`; raises #NUM! outside Excel's range."""
     days = math.floor(serial)
-    if days < 0 or days > 2958465:  # noqa: PLR2004 - 9999-12-31
-        raise Signal(NUM)
+    if days < _FIRST_DAY or days > _LAST_DAY:
+        raise Signal(VALUE)
     return _EPOCH + dt.timedelta(days=days)
 
 
-def text_to_number(text: str) -> float | None:
+def text_to_number(text: str) -> float | None:  # noqa: PLR0911 - one exit per form
     """Excel's reading of text as a number: ``" 1,234.5 "``, ``"50%"``, ISO dates."""
     match = _NUMBER_TEXT.match(text)
     if match:
@@ -128,12 +132,16 @@ def text_to_number(text: str) -> float | None:
             return None
         value = -value if sign == "-" else value
         return value / 100.0 if percent else value
-    match = _ISO_DATE.match(text)
-    if match:
-        try:
-            return date_to_serial(dt.date(*(int(g) for g in match.groups())))
-        except ValueError:
-            return None
+    iso, us = _ISO_DATE.match(text), _US_DATE.match(text)
+    try:
+        if iso:
+            return date_to_serial(dt.date(*(int(g) for g in iso.groups())))
+        if us:
+            month, day, year = (int(g) for g in us.groups())
+            return date_to_serial(dt.date(year, month, day))
+    except ValueError:
+        return None
+    return None
     return None
 
 
@@ -168,16 +176,22 @@ def single(value: Any) -> Any:
 
 
 def number_text(x: float) -> str:
-    """Excel's General format used by ``&`` and TEXT: 3.0 → "3", 1.5 → "1.5"."""
+    """The General format of ``&`` and text functions: 3.0 → "3", 1.5 → "1.5".
+
+    As LibreOffice: 15 significant digits, plain notation from 1E-14 up to
+    1E+16 (whole numbers keep every digit), otherwise ``1.5E+016``.
+    """
     if x == 0.0:
         return "0"
-    if x.is_integer() and abs(x) < 1e15:  # noqa: PLR2004 - 15 significant digits
+    magnitude = abs(x)
+    if magnitude >= _PLAIN_ABOVE or magnitude < _PLAIN_BELOW:
+        mantissa, exponent = format(x, ".14e").split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}E{exponent[0]}{exponent[1:].rjust(3, '0')}"
+    if x.is_integer():
         return str(int(x))
-    text = format(x, ".15g")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa}E{exponent[0]}{exponent[1:].rjust(2, '0')}"
-    return text
+    digits = format(Decimal(format(x, ".15g")), "f")
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
 
 
 def to_text(value: Any) -> str:
@@ -190,7 +204,7 @@ def to_text(value: Any) -> str:
     if value is None:
         return ""
     if kind is bool:
-        return "TRUE" if value else "FALSE"
+        return "1" if value else "0"  # LibreOffice has no logical type: TRUE is 1
     if kind is XlError:
         raise Signal(value)
     if kind is Array:
@@ -226,11 +240,11 @@ def check(value: Any) -> Any:
     return value
 
 
-_RANK = {float: 0, str: 1, bool: 2}
+_RANK = {float: 0, bool: 0, str: 1}  # LibreOffice: logicals are numbers
 
 
 def compare(a: Any, b: Any) -> int:
-    """Excel ordering: numbers < text < logicals; text case-insensitive; -1/0/1."""
+    """Ordering: numbers (and logicals, as 1/0) < text; text case-insensitive."""
     a, b = check(single(a)), check(single(b))
     if a is None:
         a = _blank_like(b)
@@ -255,8 +269,6 @@ def _blank_like(other: Any) -> Any:
     kind = type(other)
     if kind is str:
         return ""
-    if kind is bool:
-        return False
     return None if other is None else 0.0
 
 

@@ -168,7 +168,13 @@ class Calculator:
 
 
 def _constant(value: Any) -> Any:
+    """Constant cell value: error strings become errors, ISO dates serial numbers."""
     if isinstance(value, str):
+        if _ISO.match(value):
+            try:
+                return date_to_serial(dt.date.fromisoformat(value))
+            except ValueError:
+                return value
         return ERRORS.get(value, value)
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)

@@ -12,10 +12,15 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 
 from baocao.platform.api.units import UnitsApi
+from baocao.platform.api.workflow import ChainsApi, RegimesApi
+from baocao.platform.api.workflow_submissions import SubmissionsApi
 
-__all__ = ["UnitsApi", "register_apis"]
+__all__ = ["ChainsApi", "RegimesApi", "SubmissionsApi", "UnitsApi", "register_apis"]
 
 
 def register_apis(appbuilder: AppBuilder) -> None:
     """Add every API resource of this package to the app."""
     appbuilder.add_api(UnitsApi)
+    appbuilder.add_api(ChainsApi)
+    appbuilder.add_api(RegimesApi)
+    appbuilder.add_api(SubmissionsApi)

@@ -97,9 +97,24 @@ class WorkflowCode(DetailEnum):
         "invalid data",
         "Số liệu chưa hợp lệ ({count} lỗi). Hãy sửa các ô được đánh dấu rồi lưu lại.",
     )
+    WF035 = Detail(
+        "missing If-Match",
+        "Thiếu tiêu đề If-Match (phiên bản báo cáo đã đọc). Hãy tải báo cáo, lấy "
+        "'version' rồi gửi lại kèm If-Match.",
+    )
     WF040 = Detail(
         "regime incomplete",
         "Chế độ báo cáo '{regime}' chưa thể ban hành vì còn thiếu hoặc sai: {problems}",
+    )
+    WF042 = Detail(
+        "regime not published",
+        "Chế độ báo cáo '{regime}' chưa được ban hành. Hãy ban hành chế độ báo cáo "
+        "trước khi mở kỳ.",
+    )
+    WF043 = Detail(
+        "no reporting unit",
+        "Chế độ báo cáo '{regime}' không có đơn vị thực hiện nào đang hoạt động. Hãy "
+        "kiểm tra danh sách đơn vị thực hiện.",
     )
     WF041 = Detail(
         "bad regime field",

@@ -7,13 +7,26 @@ tested on its own; the CLI tests go through ``compile_workbook``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from baocao.schemas import CompiledForm, dependencies, parse_formula
+
+
+def _json_value(value: Any) -> Any:
+    """Constants as the contract stores them: dates as ISO strings."""
+    if isinstance(value, dt.datetime | dt.date):
+        return (
+            value.date().isoformat()
+            if isinstance(value, dt.datetime)
+            else value.isoformat()
+        )
+    return value
 
 
 def form_from_xlsx(data: bytes) -> CompiledForm:
@@ -39,7 +52,7 @@ def form_from_xlsx(data: bytes) -> CompiledForm:
                 elif value is not None:
                     plain[address] = value
     read = {d for entry in cells.values() for d in entry["deps"]}
-    constants = {a: v for a, v in plain.items() if a in read}
+    constants = {a: _json_value(v) for a, v in plain.items() if a in read}
     document = {
         "version": 1,
         "cells": cells,
@@ -50,7 +63,24 @@ def form_from_xlsx(data: bytes) -> CompiledForm:
     return CompiledForm(schema={"properties": {}}, layout={}, formulas=document)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def xlsx_form() -> Callable[[Path], CompiledForm]:
     """``xlsx_form(path)`` → CompiledForm (see :func:`form_from_xlsx`)."""
     return lambda path: form_from_xlsx(Path(path).read_bytes())
+
+
+def same(expected: Any, got: Any) -> bool:
+    """The shared oracle's comparison: numbers to 1e-9 relative, text exactly."""
+    if expected in (None, "") and got in (None, ""):
+        return True
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return bool(expected == got)
+    if isinstance(expected, int | float) and isinstance(got, int | float):
+        return abs(expected - got) <= 1e-9 * max(1.0, abs(expected), abs(got))
+    return str(expected) == str(got)
+
+
+@pytest.fixture(scope="session")
+def matches() -> Callable[[Any, Any], bool]:
+    """:func:`same` as a fixture (test modules cannot import each other)."""
+    return same

@@ -1,0 +1,451 @@
+"""Periods and submissions: open, save data, act, track (DESIGN.md §6).
+
+Every change of a submission is ONE conditional update of one document, guarded
+by the ``version`` (and state) the caller read: ``Submission.objects(id=…,
+version=v).update_one(…)`` matching nothing means someone else won the race,
+and the caller gets a :class:`ConflictError` (409), never a silent overwrite.
+That is the only atomicity both MongoDB and mongomock offer; mongomock does not
+make its match-then-write atomic across threads, so in the embedded store the
+guarded writes of this process are serialised by a lock (a no-op for MongoDB).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from baocao.platform.models.workflow import (
+    Period,
+    Regime,
+    Submission,
+    decode_keys,
+    encode_keys,
+)
+from baocao.platform.services import access, audit, unit_tree
+from baocao.platform.services.workflow_config import (
+    _object_id,
+    get_chain,
+    get_regime,
+    reporting_unit_codes,
+    utc_naive,
+)
+from baocao.platform.workflow.chains import Action, ActorUnit, Chain
+from baocao.platform.workflow.errors import (
+    ClosedPeriodError,
+    ConflictError,
+    DataInvalidError,
+    ForbiddenActionError,
+    NotFoundError,
+    TransitionError,
+    WorkflowCode,
+)
+from baocao.platform.workflow.holidays import HolidayCalendar, vietnam_calendar
+from baocao.platform.workflow.periods import (
+    deadline_for,
+    parse_key,
+    window_for,
+)
+from baocao.platform.workflow.transitions import STATE_NAMES, Actor, decide, is_editable
+from mongoengine import NotUniqueError
+
+logger = logging.getLogger(__name__)
+
+#: ``compute(data) -> (computed, errors)``: the form's validator and Calculator.
+Compute = Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]]
+
+_EMBEDDED_LOCK = threading.Lock()
+
+
+def data_hash(data: Mapping[str, Any]) -> str:
+    """sha256 of the data in canonical JSON, recorded with every event."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _guarded_update(query: dict[str, Any], **update: Any) -> int:
+    """Apply ``update`` to the one document matching ``query``; 0 if none does."""
+    client = Submission._get_db().client
+    if type(client).__module__.startswith("mongomock"):
+        with _EMBEDDED_LOCK:
+            return Submission.objects(**query).update_one(**update)
+    return Submission.objects(**query).update_one(**update)
+
+
+# --- periods -----------------------------------------------------------------
+
+
+def calendar_of(regime: Regime) -> HolidayCalendar:
+    """The regime's working-day calendar (the shipped one plus its overrides)."""
+    base = vietnam_calendar()
+    return (
+        base.merged(HolidayCalendar.from_dict(regime.holidays))
+        if regime.holidays
+        else base
+    )
+
+
+def get_period(regime_id: str, key: str) -> Period:
+    """The opened period ``key`` of a regime.
+
+    :raises NotFoundError: (404) not opened.
+    """
+    found = Period.objects(regime_id=str(regime_id), key=key).first()
+    if found is None:
+        raise NotFoundError(WorkflowCode.WF031, what="kỳ báo cáo", key=key)
+    return found
+
+
+def open_period(
+    regime_id: str, key: str, *, actor: str, now: datetime
+) -> tuple[Period, int]:
+    """Open a period and create one submission per reporting unit, idempotently.
+
+    Opening again (a retried job, two schedulers) creates nothing twice: the
+    period and each submission are upserts on unique keys.
+
+    :returns: the period and how many submissions were created by this call.
+    :raises TransitionError: the regime is not published.
+    """
+    regime = get_regime(regime_id)
+    if regime.status != "published":
+        raise TransitionError(WorkflowCode.WF042, regime=regime.name)
+    period_key = parse_key(key, regime.frequency)
+    window = window_for(period_key, regime.cutoff_rule())
+    deadline = deadline_for(window, regime.deadline_rule(), calendar_of(regime))
+    units = reporting_unit_codes(regime, now)
+    if not units:
+        raise TransitionError(WorkflowCode.WF043, regime=regime.name)
+    moment = utc_naive(now)
+    try:
+        Period.objects(regime_id=str(regime.pk), key=period_key.key).update_one(
+            upsert=True,
+            set_on_insert__window_start=window.start.isoformat(),
+            set_on_insert__window_end=window.end.isoformat(),
+            set_on_insert__deadline=deadline.isoformat(),
+            set_on_insert__opened_at=moment,
+            set_on_insert__opened_by=actor,
+        )
+    except NotUniqueError:
+        logger.info("period %s/%s opened concurrently", regime.pk, period_key.key)
+    created = sum(
+        _ensure_submission(regime, period_key.key, unit, moment) for unit in units
+    )
+    period = get_period(str(regime.pk), period_key.key)
+    if created:
+        audit.record(
+            actor,
+            "period.open",
+            f"period:{regime.pk}/{period.key}",
+            now=now,
+            unit=regime.receiving_unit or None,
+            details={"created": created, "units": len(units)},
+        )
+    return period, created
+
+
+def _ensure_submission(regime: Regime, key: str, unit: str, moment: datetime) -> int:
+    try:
+        result = Submission.objects(
+            regime_id=str(regime.pk), period_key=key, unit=unit
+        ).update_one(
+            upsert=True,
+            full_result=True,
+            set_on_insert__form_id=regime.form_id,
+            set_on_insert__form_version=regime.form_version,
+            set_on_insert__state="draft",
+            set_on_insert__step=0,
+            set_on_insert__version=1,
+            set_on_insert__created_at=moment,
+            set_on_insert__updated_at=moment,
+        )
+    except NotUniqueError:
+        return 0
+    return 1 if result.upserted_id is not None else 0
+
+
+def set_deadline(
+    regime_id: str, key: str, deadline: date, *, actor: str, now: datetime, notice: str
+) -> Period:
+    """Extend or move a period's deadline, with a notice to the units (Đ.17.3)."""
+    period = get_period(regime_id, key)
+    entry = {
+        "actor": actor,
+        "time": utc_naive(now),
+        "text": notice,
+        "deadline": deadline.isoformat(),
+    }
+    Period.objects(id=period.pk).update_one(
+        set__deadline_override=deadline.isoformat(), push__notices=entry
+    )
+    audit.record(
+        actor,
+        "period.deadline",
+        f"period:{regime_id}/{key}",
+        now=now,
+        details={"deadline": deadline.isoformat(), "notice": notice},
+    )
+    period.reload()
+    return period
+
+
+def close_period(regime_id: str, key: str, *, actor: str, now: datetime) -> Period:
+    """Close a period: its submissions become a read-only archive (Đ.19)."""
+    period = get_period(regime_id, key)
+    Period.objects(id=period.pk, closed_at=None).update_one(
+        set__closed_at=utc_naive(now)
+    )
+    audit.record(actor, "period.close", f"period:{regime_id}/{key}", now=now)
+    period.reload()
+    return period
+
+
+# --- who acts ----------------------------------------------------------------
+
+
+def actor_for(
+    user: Any, submission: Submission, regime: Regime, now: datetime
+) -> Actor:
+    """The (role, unit relation) pairs ``user`` holds for this submission.
+
+    A role held in a unit's subtree (the account's own roles, or a grant for
+    this regime or for all) covers that subtree, as in
+    :func:`baocao.platform.services.access.can`.
+    """
+    unit = unit_tree.find_unit(submission.unit)
+    targets = {
+        ActorUnit.REPORTING: submission.unit,
+        ActorUnit.PARENT: unit.parent if unit is not None else None,
+        ActorUnit.RECEIVING: regime.receiving_unit,
+    }
+    pairs: set[tuple[str, ActorUnit]] = set()
+    for scope in access.scopes(user, now=now):
+        if scope.regime not in (None, str(regime.pk)):
+            continue
+        covered = unit_tree.subtree_codes(scope.unit)
+        for relation, target in targets.items():
+            if target and target in covered:
+                pairs.update((role.value, relation) for role in scope.roles)
+    return Actor(frozenset(pairs))
+
+
+def can_view(user: Any, submission: Submission, regime: Regime, now: datetime) -> bool:
+    """Whether ``user`` may read this submission (its unit's, or the receiver's)."""
+    regime_id = str(regime.pk)
+    return access.can(
+        user, access.Action.REPORT_VIEW, unit=submission.unit, regime=regime_id, now=now
+    ) or access.can(
+        user,
+        access.Action.REPORT_VIEW,
+        unit=regime.receiving_unit,
+        regime=regime_id,
+        now=now,
+    )
+
+
+# --- submissions -------------------------------------------------------------
+
+
+def get_submission(submission_id: str) -> Submission:
+    """The submission with this id.
+
+    :raises NotFoundError: (404) no such submission.
+    """
+    found = Submission.objects(id=_object_id(submission_id, "báo cáo")).first()
+    if found is None:
+        raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
+    return found
+
+
+def _context(
+    submission_id: str, expected_version: int
+) -> tuple[Submission, Regime, Chain]:
+    sub = get_submission(submission_id)
+    if sub.version != expected_version:
+        raise ConflictError(
+            WorkflowCode.WF030, current=sub.version, expected=expected_version
+        )
+    regime = get_regime(sub.regime_id)
+    period = get_period(sub.regime_id, sub.period_key)
+    if period.closed_at is not None:
+        raise ClosedPeriodError(WorkflowCode.WF032, key=sub.period_key)
+    return sub, regime, get_chain(regime.chain_id).chain()
+
+
+def _lost_race(sub: Submission, expected_version: int) -> ConflictError:
+    current = Submission.objects(id=sub.pk).only("version").first()
+    return ConflictError(
+        WorkflowCode.WF030,
+        current=current.version if current else "?",
+        expected=expected_version,
+    )
+
+
+def save_data(
+    submission_id: str,
+    data: Mapping[str, Any],
+    expected_version: int,
+    actor: Any,
+    *,
+    now: datetime,
+    compute: Compute | None = None,
+    narrative: str | None = None,
+) -> Submission:
+    """Replace a draft's data (PUT semantics) if the caller read ``expected_version``.
+
+    :param actor: the signed-in user (must enter data at the reporting unit).
+    :param compute: the form's validator + Calculator; errors refuse the save.
+    :raises ConflictError: (409) stale version or lost race.
+    :raises ForbiddenActionError: (403) not data entry for this unit and regime.
+    :raises TransitionError: (409) not editable in this state.
+    :raises DataInvalidError: (422) field-level errors.
+    """
+    sub, regime, chain = _context(submission_id, expected_version)
+    first = chain.steps[0]
+    if not actor_for(actor, sub, regime, now).can_act_at(first):
+        raise ForbiddenActionError(
+            WorkflowCode.WF020,
+            action="nhập liệu",
+            step=first.name,
+            role=first.actor_role,
+            unit="đơn vị báo cáo",
+        )
+    if not is_editable(sub.position()):
+        raise TransitionError(
+            WorkflowCode.WF033, state=STATE_NAMES[sub.position().state]
+        )
+    values = dict(data)
+    computed: dict[str, Any] = {}
+    if compute is not None:
+        computed, errors = compute(values)
+        if errors:
+            raise DataInvalidError(errors)
+    moment = utc_naive(now)
+    event = {
+        "actor": _username(actor),
+        "action": "save",
+        "time": moment,
+        "reason": "",
+        "data_sha256": data_hash(values),
+        "version": expected_version + 1,
+        "state": sub.state,
+    }
+    update: dict[str, Any] = {
+        "set__data": encode_keys(values),
+        "set__computed": encode_keys(computed),
+        "set__updated_at": moment,
+        "inc__version": 1,
+        "push__history": event,
+    }
+    if narrative is not None:
+        update["set__narrative"] = narrative
+    query = {"id": sub.pk, "version": expected_version, "state": sub.state, "step": 0}
+    if not _guarded_update(query, **update):
+        raise _lost_race(sub, expected_version)
+    sub.reload()
+    return sub
+
+
+def act(
+    submission_id: str,
+    action: str,
+    expected_version: int,
+    actor: Any,
+    *,
+    now: datetime,
+    reason: str | None = None,
+    to_step: int | None = None,
+    comments: Mapping[str, str] | None = None,
+    signature: str | None = None,
+    cells: set[str] | None = None,
+) -> Submission:
+    """Take a chain action (submit, approve, return, sign, send, accept).
+
+    :raises ForbiddenActionError: (403) the actor may not act at this step.
+    :raises ConflictError: (409) stale version or lost race.
+    :raises TransitionError: (409) the action is not possible in this state.
+    :raises InvalidActionInputError: (422) missing reason or signature, bad comments.
+    """
+    sub, regime, chain = _context(submission_id, expected_version)
+    holder = actor_for(actor, sub, regime, now)
+    move = decide(
+        chain,
+        sub.position(),
+        holder,
+        action,
+        reason=reason,
+        to_step=to_step,
+        signature=signature,
+        comments=comments,
+        cells=cells,
+    )
+    moment = utc_naive(now)
+    data = sub.get_data()
+    event: dict[str, Any] = {
+        "actor": _username(actor),
+        "action": move.action.value,
+        "time": moment,
+        "reason": move.reason,
+        "data_sha256": data_hash(data),
+        "version": expected_version + 1,
+        "state": move.after.state.value,
+        "from_state": sub.state,
+        "step": move.after.step,
+    }
+    update: dict[str, Any] = {
+        "set__state": move.after.state.value,
+        "set__step": move.after.step,
+        "set__done": [a.value for a in move.after.done],
+        "set__updated_at": moment,
+        "inc__version": 1,
+    }
+    if move.action == Action.SUBMIT:
+        update["set__submitted_at"] = moment
+        if sub.data_at_return is not None:
+            event["changed_since_return"] = changed_cells(
+                decode_keys(sub.data_at_return), data
+            )
+    if move.action == Action.RETURN:
+        pinned = [
+            {"cell": c, "text": t, "by": _username(actor), "time": moment}
+            for c, t in move.comments
+        ]
+        update["set__comments"] = pinned
+        update["set__data_at_return"] = encode_keys(data)
+        event["comments"] = [{"cell": c, "text": t} for c, t in move.comments]
+    if move.action == Action.SIGN and move.signature:
+        update["set__signature"] = move.signature
+        event["signature"] = move.signature
+    update["push__history"] = event
+    query = {"id": sub.pk, "version": expected_version, "state": sub.state}
+    if not _guarded_update(query, **update):
+        raise _lost_race(sub, expected_version)
+    audit.record(
+        _username(actor),
+        f"submission.{move.action.value}",
+        f"submission:{sub.pk}",
+        now=now,
+        unit=sub.unit,
+        details={
+            "regime": sub.regime_id,
+            "period": sub.period_key,
+            "reason": move.reason,
+            "data_sha256": event["data_sha256"],
+        },
+    )
+    sub.reload()
+    return sub
+
+
+def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Cells whose value differs between two versions of the data, sorted."""
+    keys = set(before) | set(after)
+    return sorted(k for k in keys if before.get(k) != after.get(k))
+
+
+def _username(actor: Any) -> str:
+    return str(getattr(actor, "username", actor))
