@@ -140,7 +140,7 @@ def validate_compiled() -> Callable[[CompiledForm], None]:
         name: jsonschema.Draft202012Validator(
             _meta(name), format_checker=jsonschema.FormatChecker()
         )
-        for name in ("schema", "layout")
+        for name in ("schema", "layout", "formulas")
     }
 
     def validate(compiled: CompiledForm) -> None:

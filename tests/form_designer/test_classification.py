@@ -138,13 +138,12 @@ def test_repeat_group_from_defined_name(make_xlsx, validate_compiled) -> None:
     assert (group["type"], group["x-first-row"], group["x-last-row"]) == ("array", 2, 4)
     assert list(group["items"]["properties"]) == ["B", "C", "D"]
     assert group["items"]["properties"]["C"]["x-kind"] == "integer"
-    repeat = compiled.formulas["repeats"]["du_an"]
-    assert repeat["expanding"] == ["DA!C5", "DA!D5"]
-    assert repeat["columns"] == ["B", "C", "D"]
-    assert compiled.formulas["inputs"]["DA!C3"] == {
-        "aggregate": "sum",
-        "repeat": "du_an",
-    }
+    cells = compiled.formulas["cells"]
+    expanding = [a for a, c in cells.items() if c.get("x-expands") == ["du_an"]]
+    assert expanding == ["DA!C5", "DA!D5"]
+    assert "x-expands" not in cells["DA!E3"]
+    inputs = compiled.formulas["inputs"]
+    assert inputs["DA!C3"] == {"aggregate": "sum", "x-repeat": "du_an"}
     layout = compiled.layout["sheets"][0]["repeats"]
     assert layout == [
         {"name": "du_an", "first_row": 2, "last_row": 4, "columns": ["B", "C", "D"]}
