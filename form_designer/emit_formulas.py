@@ -39,7 +39,8 @@ def _expanding(model: FormModel, graph: FormulaGraph) -> dict[str, list[str]]:
             for c in range(group.first_col, group.last_col + 1)
         }
         for node in graph.nodes:
-            inside = node.address.split("!", 1)[0] == group.sheet and _row(node.address) in rows
+            sheet = node.address.split("!", 1)[0]
+            inside = sheet == group.sheet and _row(node.address) in rows
             if not inside and _spans(node.deps, span, group.first_row, group.last_row):
                 out.setdefault(node.address, []).append(group.name)
     return out

@@ -61,7 +61,7 @@ def test_number_format_gives_kind(make_xlsx, number_format, kind, json_type) -> 
 
 
 def test_validation_rules_give_enum_bounds_and_length(make_xlsx) -> None:
-    """Convention 4: data-validation lists → enum (literal or a range), whole → bounds."""
+    """Convention 4: validation lists → enum (literal or a range), whole → bounds."""
     sheet = """
     | Chỉ tiêu | A | B | C | D |
     | Dòng 1   | ? | ? | ? | ? |
