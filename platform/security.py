@@ -246,7 +246,7 @@ def ensure_user(
             user = sm.add_user(
                 username=username,
                 first_name=first,
-                last_name=last or "-",
+                last_name=last,
                 email=f"{username}@baocao.invalid",
                 role=fab_role,
                 hashed_password=password_hash,

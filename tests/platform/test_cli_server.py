@@ -126,7 +126,7 @@ def test_demo_refuses_a_wrong_password(demo_server: str) -> None:
 
 
 @pytest.mark.services
-def test_demo_api_needs_a_token(demo_server: str) -> None:
+def test_demo_api_lists_102_communes_with_a_token_only(demo_server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(demo_server + "api/v1/units?kind=commune")
     caught.value.close()
@@ -139,7 +139,14 @@ def test_demo_api_needs_a_token(demo_server: str) -> None:
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request) as answer:
-        assert "access_token" in json.load(answer)
+        token = json.load(answer)["access_token"]
+    communes = urllib.request.Request(
+        demo_server + "api/v1/units?kind=commune",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(communes) as answer:
+        body = json.load(answer)
+    assert body["count"] == len(body["items"]) == 102
 
 
 def test_create_admin_then_backup_and_restore_sqlite(tmp_path: Path) -> None:
