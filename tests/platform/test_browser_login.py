@@ -42,7 +42,7 @@ def test_login_page_in_chromium_then_unit_tree_in_vietnamese(
 ) -> None:
     require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
-    has_tree = any(rule.rule == TREE_PATH for rule in app.url_map.iter_rules())
+    assert any(rule.rule == TREE_PATH for rule in app.url_map.iter_rules())
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
@@ -59,12 +59,13 @@ def test_login_page_in_chromium_then_unit_tree_in_vietnamese(
             assert "Tổng hợp" in body
             assert "Chế độ trình diễn: dữ liệu không được lưu" in body
             assert "congantinh@dongthap.gov.vn" in body
-            if has_tree:
-                page.goto(live_server + TREE_PATH)
-                tree = page.locator("body").inner_text()
-                page.screenshot(path=str(tmp_path / "tree.png"), full_page=True)
-                assert "Đồng Tháp" in tree
-                assert "Sở Khoa học và Công nghệ" in tree
-                assert "Xã " in tree and "Phường " in tree
+            page.goto(live_server + TREE_PATH)
+            tree = page.locator("body").inner_text()
+            page.screenshot(path=str(tmp_path / "tree.png"), full_page=True)
+            assert "Danh mục cơ quan, đơn vị" in tree
+            assert "Tỉnh Đồng Tháp" in tree
+            assert "Sở Khoa học và Công nghệ" in tree
+            assert "Phường Đạo Thạnh" in tree
+            assert "Xã Tân Phú Trung" in tree
         finally:
             browser.close()
