@@ -16,6 +16,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
+from playwright.sync_api import sync_playwright
 from support import require
 from werkzeug.serving import make_server
 
@@ -84,8 +85,6 @@ def server(
 @pytest.fixture
 def browser() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
