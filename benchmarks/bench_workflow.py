@@ -5,7 +5,8 @@ is in the stored history). The app runs on a real threaded WSGI server
 (werkzeug) on loopback with the embedded store; each of ``--users`` data-entry
 accounts owns one commune's submission of a regime opened for 2026-M03 and
 saves ``--saves`` drafts through ``PUT /api/v1/submissions/{id}/data`` with
-If-Match, pausing ``--think`` seconds between requests as a person does, then each unit's report is submitted, approved, signed, sent and
+If-Match, pausing ``--think`` seconds between requests as a person does,
+then each unit's report is submitted, approved, signed, sent and
 accepted by four different accounts, all units at once.
 
 Run: ``python benchmarks/bench_workflow.py [--users 50] [--saves 20]``.
@@ -25,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from werkzeug.serving import make_server
 
-PASSWORD = "Matkhau-do-tai-2026"
+PASSWORD = "Matkhau-do-tai-2026"  # noqa: S105 - throwaway accounts of the run
 GOAL_P95_MS = 150.0
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -182,7 +184,7 @@ def main() -> int:
                 "/api/v1/security/login",
                 {"username": name, "password": PASSWORD, "provider": "db"},
             )
-            assert status == 200, (name, status, body)
+            assert status == HTTPStatus.OK, (name, status, body)
             tokens[name] = body["access_token"]
 
     in_threads(len(communes), login)
@@ -196,7 +198,7 @@ def main() -> int:
     def record(what: str, status: int, elapsed: float) -> None:
         with lock:
             latencies.append(elapsed)
-            if status != 200:
+            if status != HTTPStatus.OK:
                 errors.append((what, status))
 
     def save_drafts(index: int) -> None:
@@ -212,7 +214,7 @@ def main() -> int:
             )
             record("save", status, elapsed)
             time.sleep(args.think)
-            if status == 200:
+            if status == HTTPStatus.OK:
                 version = body["version"]
                 accepted[code].append(version)
 
@@ -239,7 +241,7 @@ def main() -> int:
             )
             record(action, status, elapsed)
             time.sleep(args.think)
-            if status != 200:
+            if status != HTTPStatus.OK:
                 return
             version = answer["version"]
 
