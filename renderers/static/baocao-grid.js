@@ -336,21 +336,22 @@
 
   /* ---------- navigation ---------- */
 
-  function position(el) {
-    var td = el.closest("td");
-    return { row: td.parentElement.rowIndex, col: parseInt(td.getAttribute("data-c"), 10) };
-  }
-
   /** Controls of el's sheet in document order, with their grid positions (cached). */
   Grid.prototype.sheetLayout = function (el) {
     var sheet = el.closest(".bc-sheet");
     var layout = this.layouts.get(sheet);
     if (!layout) {
+      // Rows are counted over the whole sheet: a long sheet is several tables.
+      var rowIndex = new Map();
+      Array.prototype.forEach.call(sheet.querySelectorAll("tr"), function (tr, i) {
+        rowIndex.set(tr, i);
+      });
       var list = Array.prototype.slice.call(sheet.querySelectorAll(".bc-in"));
       var at = {};
       var positions = new Map();
       list.forEach(function (control) {
-        var p = position(control);
+        var td = control.closest("td");
+        var p = { row: rowIndex.get(td.parentElement), col: parseInt(td.getAttribute("data-c"), 10) };
         positions.set(control, p);
         at[p.row + ":" + p.col] = control;
       });
@@ -624,22 +625,13 @@
     this.root.removeAttribute("data-dirty");
   };
 
-  /** Frozen rows: stack the sticky header rows at their rendered heights.
-   * Row labels stick only when the sheet is wider than its box: thousands of
-   * sticky cells cost the browser time on every frame. */
+  /** Row labels stick only when the sheet is wider than its box: thousands of
+   * sticky cells cost the browser time on every frame. (The frozen header rows
+   * are one sticky box, drawn by the server.) */
   Grid.prototype.fixSticky = function () {
     this.root.querySelectorAll(".bc-scroll").forEach(function (box) {
       if (box.offsetParent === null) return;
       box.classList.toggle("bc-hscroll", box.scrollWidth > box.clientWidth + 1);
-    });
-    this.root.querySelectorAll("table.bc-grid").forEach(function (table) {
-      var top = 0;
-      Array.prototype.forEach.call(table.rows, function (tr) {
-        var frozen = tr.querySelectorAll("td.bc-fr");
-        if (!frozen.length) return;
-        frozen.forEach(function (td) { td.style.top = top + "px"; });
-        top += tr.getBoundingClientRect().height;
-      });
     });
   };
 
