@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
+from baocao.platform.api.aggregate import AggregatesApi
 from baocao.platform.api.units import UnitsApi
 from baocao.platform.api.workflow import ChainsApi, RegimesApi
 from baocao.platform.api.workflow_submissions import SubmissionsApi
 
-__all__ = ["ChainsApi", "RegimesApi", "SubmissionsApi", "UnitsApi", "register_apis"]
+__all__ = [
+    "AggregatesApi",
+    "ChainsApi",
+    "RegimesApi",
+    "SubmissionsApi",
+    "UnitsApi",
+    "register_apis",
+]
 
 
 def register_apis(appbuilder: AppBuilder) -> None:
@@ -24,3 +32,4 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(ChainsApi)
     appbuilder.add_api(RegimesApi)
     appbuilder.add_api(SubmissionsApi)
+    appbuilder.add_api(AggregatesApi)

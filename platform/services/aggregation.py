@@ -1,0 +1,148 @@
+"""Aggregate a regime's accepted submissions for one period (DESIGN.md §6).
+
+Loads what the pure :func:`baocao.schemas.aggregate` needs — the regime's form
+version, the accepted submissions of the units in scope and the units expected
+to report — and calls it. The scope is the receiving unit (every reporting
+unit) or any unit below which the reporting units sit (a department's or a
+district's share), so that each level's aggregate can feed the next.
+
+Compiled forms come from a *form loader* ``(form_id, version) -> CompiledForm``
+that the app registers in ``app.extensions["baocao_form_loader"]`` (the form
+store owns it); one Calculator is kept per form version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from baocao.platform.models.workflow import Submission
+from baocao.platform.services import unit_tree
+from baocao.platform.services import workflow_config as config
+from baocao.platform.workflow.transitions import State
+from baocao.schemas import (
+    AggregateResult,
+    Calculator,
+    CompiledForm,
+    UnitData,
+    aggregate,
+)
+from baocao.schemas.errors import BaocaoError
+
+FormLoader = Callable[[str, int | None], CompiledForm]
+"""``(form_id, version) -> CompiledForm`` of a published form version."""
+
+_CALCULATORS: dict[tuple[str, int | None, str], Calculator] = {}
+_LOCK = threading.Lock()
+
+
+class AggregationUnavailableError(BaocaoError):
+    """The regime's form version cannot be loaded, so nothing can be recomputed."""
+
+    http_status = 409
+
+    def __init__(self, form_id: str, version: int | None) -> None:
+        super().__init__(
+            f"Không tải được biểu mẫu '{form_id}' phiên bản {version} của chế độ báo "
+            "cáo nên chưa tổng hợp được. Hãy kiểm tra biểu mẫu đã được phát hành và "
+            "chế độ báo cáo trỏ đúng phiên bản.",
+            code="AG010",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodAggregate:
+    """An aggregate with what it is about."""
+
+    regime_id: str
+    period: str
+    unit: str
+    """The scope: the receiving unit or a unit above some reporting units."""
+    result: AggregateResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's answer: values, units included and missing, counts."""
+        return {
+            "regime": self.regime_id,
+            "period": self.period,
+            "unit": self.unit,
+            "values": self.result.values,
+            "inputs": self.result.inputs,
+            "computed": self.result.computed,
+            "counts": self.result.counts,
+            "units_included": list(self.result.units),
+            "units_missing": list(self.result.missing),
+        }
+
+
+def _calculator(
+    form_id: str, version: int | None, compiled: CompiledForm
+) -> Calculator:
+    """One Calculator per form version (building it compiles every formula)."""
+    key = (form_id, version, compiled.source_sha256)
+    with _LOCK:
+        calculator = _CALCULATORS.get(key)
+        if calculator is None:
+            calculator = Calculator(compiled)
+            _CALCULATORS[key] = calculator
+        return calculator
+
+
+def units_in_scope(regime: Any, unit: str, now: datetime) -> list[str]:
+    """Reporting units aggregated at ``unit``: all of them at the receiving unit."""
+    reporting = config.reporting_unit_codes(regime, now)
+    if unit == regime.receiving_unit:
+        return reporting
+    below = unit_tree.subtree_codes(unit)
+    return [code for code in reporting if code in below]
+
+
+def aggregate_period(
+    regime_id: str,
+    period: str,
+    *,
+    unit: str | None,
+    load_form: FormLoader | None,
+    now: datetime,
+) -> PeriodAggregate:
+    """Aggregate the accepted submissions of ``period`` within ``unit``'s scope.
+
+    :raises AggregationUnavailableError: the form version cannot be loaded.
+    :raises baocao.schemas.AggregateError: mixed versions, bad rules...
+    """
+    regime = config.get_regime(regime_id)
+    scope = unit or regime.receiving_unit
+    expected = units_in_scope(regime, scope, now)
+    try:
+        compiled = load_form(regime.form_id, regime.form_version) if load_form else None
+    except (KeyError, LookupError) as err:
+        raise AggregationUnavailableError(regime.form_id, regime.form_version) from err
+    if compiled is None:
+        raise AggregationUnavailableError(regime.form_id, regime.form_version)
+    accepted = Submission.objects(
+        regime_id=regime_id,
+        period_key=period,
+        state=State.ACCEPTED.value,
+        unit__in=expected,
+    ).order_by("unit")
+    sources = [
+        UnitData(
+            sub.unit,
+            sub.get_data(),
+            form_version=None if sub.form_version is None else str(sub.form_version),
+            computed=sub.get_computed() or None,
+        )
+        for sub in accepted
+    ]
+    target = None if regime.form_version is None else str(regime.form_version)
+    result = aggregate(
+        compiled,
+        sources,
+        expected_units=expected,
+        form_version=target,
+        calculator=_calculator(regime.form_id, regime.form_version, compiled),
+    )
+    return PeriodAggregate(regime_id, period, scope, result)
