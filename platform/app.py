@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         _register_views(appbuilder)
         _protect_api(app, appbuilder)
     celery_init_app(app)
+    app.extensions["baocao_form_loader"] = _form_loader()
     _register_template_globals(app, settings)
     _register_error_handlers(app)
     return app
@@ -183,6 +184,13 @@ def _secret_key(settings: Settings) -> str:
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
+
+
+def _form_loader() -> Any:
+    """The form store's ``(form_id, version) -> CompiledForm`` (workflow, aggregation)."""
+    from baocao.platform.services.forms import load_compiled
+
+    return load_compiled
 
 
 def _configure_logging(settings: Settings) -> None:

@@ -61,7 +61,19 @@ def seed_demo(app: Flask, password: str) -> DemoReport:
             password_hash=password_hash,
         )
         names.append(username)
+    if units:
+        _seed_forms(app)
     return DemoReport(units=units, accounts=tuple(names))
+
+
+def _seed_forms(app: Flask) -> None:
+    """Sample forms (published v1) and the monthly regime with 2026-M03 open."""
+    from datetime import UTC, datetime
+
+    from baocao.platform.services.forms_demo import seed_demo_forms
+
+    with app.app_context():
+        seed_demo_forms(now=datetime.now(UTC))
 
 
 def _seed_units(app: Flask) -> int:

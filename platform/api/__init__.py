@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 
 from baocao.platform.api.aggregate import AggregatesApi
+from baocao.platform.api.forms import FormsApi
 from baocao.platform.api.units import UnitsApi
 from baocao.platform.api.workflow import ChainsApi, RegimesApi
 from baocao.platform.api.workflow_submissions import SubmissionsApi
@@ -19,6 +20,7 @@ from baocao.platform.api.workflow_submissions import SubmissionsApi
 __all__ = [
     "AggregatesApi",
     "ChainsApi",
+    "FormsApi",
     "RegimesApi",
     "SubmissionsApi",
     "UnitsApi",
@@ -33,3 +35,4 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(RegimesApi)
     appbuilder.add_api(SubmissionsApi)
     appbuilder.add_api(AggregatesApi)
+    appbuilder.add_api(FormsApi)

@@ -8,6 +8,7 @@ database: the connection is made by ``baocao.platform.db`` in ``create_app``
 
 from baocao.platform.models.audit import AppendOnlyError, AuditEvent
 from baocao.platform.models.exchange import OutboxMessage
+from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
@@ -19,6 +20,8 @@ __all__ = [
     "AppendOnlyError",
     "ApprovalChain",
     "AuditEvent",
+    "Form",
+    "FormVersion",
     "Grant",
     "OutboxMessage",
     "Period",

@@ -1,0 +1,180 @@
+"""Form endpoints of DESIGN.md §8: upload a template, publish, read a version.
+
+Thin: parse the request, call :mod:`baocao.platform.services.forms`, answer.
+Errors are ``BaocaoError`` leaves; the app's single handler turns them into JSON
+(a bad template: 422 with every diagnostic, and nothing stored).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_appbuilder.api import BaseApi, expose
+from flask_appbuilder.security.decorators import protect
+
+from baocao.platform.api.workflow_common import caller, forbid, iso, json_payload, utc_now
+from baocao.platform.roles import Role
+from baocao.platform.services import access
+from baocao.platform.services import forms as service
+
+
+def require_designer(action: str) -> Any:
+    """The caller, when it designs forms (thietke) or is the system admin."""
+    user = caller()
+    if not (access.is_sysadmin(user) or access.can(user, access.Action.FORM_DESIGN)):
+        raise forbid(action, "thiết kế biểu mẫu")
+    return user
+
+
+def form_json(form: Any) -> dict[str, Any]:
+    return {
+        "id": str(form.pk),
+        "name": form.name,
+        "status": form.status,
+        "owner_unit": form.owner_unit,
+        "latest_version": form.latest_version,
+        "source_sha256": form.source_sha256,
+        "created_by": form.created_by,
+        "created_at": iso(form.created_at),
+        "updated_at": iso(form.updated_at),
+    }
+
+
+class FormsApi(BaseApi):
+    """Form templates and their immutable versions (Đ.7.1, Đ.8)."""
+
+    resource_name = "forms"
+    class_permission_name = "Forms"
+    method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
+        "upload": "post",
+        "list_forms": "get",
+        "publish": "post",
+        "get_version": "get",
+        "set_cell": "put",
+        "diff": "get",
+    }
+    openapi_spec_tag = "Biểu mẫu"
+    #: Every role reads published versions (to fill and check reports); writing,
+    #: listing and comparing are checked by :func:`require_designer`.
+    baocao_roles = tuple(Role)
+
+    @expose("", methods=["POST"])
+    @protect()
+    def upload(self) -> Any:
+        """Upload and compile a template.
+        ---
+        post:
+          summary: Tải lên mẫu .xlsx (multipart file, name) và biên dịch
+          requestBody:
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  properties:
+                    file: {type: string, format: binary}
+                    name: {type: string}
+          responses:
+            201: {description: "{id, status: draft, diagnostics}"}
+            403: {description: Không có quyền}
+            422: {description: Mẫu có lỗi, kèm mọi chẩn đoán; không lưu gì}
+        """
+        user = require_designer("tải lên biểu mẫu")
+        upload = request.files.get("file")
+        if upload is None:
+            return self.response_400(message="Thiếu tệp mẫu (trường 'file', định dạng .xlsx).")
+        name = request.form.get("name") or (upload.filename or "").rsplit(".", 1)[0]
+        form, warnings = service.upload_form(
+            upload.read(),
+            name=name,
+            owner_unit=getattr(user, "unit_code", None) or "",
+            actor=user.username,
+            now=utc_now(),
+        )
+        return self.response(201, id=str(form.pk), status=form.status, diagnostics=warnings)
+
+    @expose("", methods=["GET"])
+    @protect()
+    def list_forms(self) -> Any:
+        """List forms.
+        ---
+        get:
+          summary: Danh sách biểu mẫu
+          responses:
+            200: {description: "{count, items}"}
+        """
+        require_designer("xem danh sách biểu mẫu")
+        items = [form_json(f) for f in service.list_forms()]
+        return self.response(200, count=len(items), items=items)
+
+    @expose("/<form_id>/publish", methods=["POST"])
+    @protect()
+    def publish(self, form_id: str) -> Any:
+        """Publish the draft as a new immutable version.
+        ---
+        post:
+          summary: Phát hành phiên bản mới (không sửa được nữa)
+          responses:
+            200: {description: "{version}"}
+            404: {description: Không có biểu mẫu}
+        """
+        user = require_designer("phát hành biểu mẫu")
+        version = service.publish(form_id, actor=user.username, now=utc_now())
+        return self.response(200, version=version.n)
+
+    @expose("/<form_id>/versions/<int:n>", methods=["GET"])
+    @protect()
+    def get_version(self, form_id: str, n: int) -> Any:
+        """One published version.
+        ---
+        get:
+          summary: Tài liệu của một phiên bản (schema, layout, formulas)
+          responses:
+            200: {description: "{schema, layout, formulas}"}
+            404: {description: Không có phiên bản này}
+        """
+        version = service.get_version(form_id, n)
+        docs = version.documents()
+        return self.response(
+            200,
+            schema=docs["schema"],
+            layout=docs["layout"],
+            formulas=docs["formulas"],
+            help=docs.get("help", {}),
+            version=version.n,
+            source_sha256=version.source_sha256,
+            compiler_version=version.compiler_version,
+            published_at=iso(version.published_at),
+            published_by=version.published_by,
+        )
+
+    @expose("/<form_id>/cells/<path:address>", methods=["PUT"])
+    @protect()
+    def set_cell(self, form_id: str, address: str) -> Any:
+        """Change one cell of the draft.
+        ---
+        put:
+          summary: Sửa vai trò, kiểu, bắt buộc, giới hạn, danh sách, hướng dẫn, mã chỉ tiêu của ô
+          responses:
+            200: {description: "{cell, role}"}
+            422: {description: Thay đổi không hợp lệ}
+        """
+        require_designer("sửa biểu mẫu")
+        docs = service.set_override(form_id, address, json_payload(), now=utc_now())
+        prop = docs["schema"]["properties"].get(address)
+        return self.response(200, cell=address, property=prop)
+
+    @expose("/<form_id>/diff", methods=["GET"])
+    @protect()
+    def diff(self, form_id: str) -> Any:
+        """Differences between two versions.
+        ---
+        get:
+          summary: Khác biệt từng ô giữa hai phiên bản (?from=1&to=2)
+          responses:
+            200: {description: "{changes}"}
+        """
+        require_designer("so sánh phiên bản")
+        old = request.args.get("from", type=int) or 1
+        new = request.args.get("to", type=int) or service.get_form(form_id).latest_version
+        return self.response(200, changes=service.diff_versions(form_id, old, new))

@@ -1,0 +1,247 @@
+"""The form store: upload → compile → designer overrides → publish (DESIGN.md §4, §8).
+
+Nothing is stored for a template with errors: :func:`upload_form` compiles first
+and lets :class:`~baocao.form_designer.FormCompileError` (422, every
+diagnostic) through. A publish snapshots the draft into an immutable
+:class:`~baocao.platform.models.FormVersion` numbered 1, 2, …; the app registers
+:func:`load_compiled` as ``app.extensions["baocao_form_loader"]`` so that
+workflow saves validate and recompute with the real version.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from baocao.form_designer import compile_workbook
+from baocao.platform import db as documents
+from baocao.platform.models.forms import Form, FormVersion
+from baocao.platform.services.form_overrides import (
+    FIELDS,
+    OverrideProblem,
+    apply_overrides,
+    check_documents,
+)
+from baocao.schemas import CompiledForm
+from baocao.schemas.errors import BaocaoError, Detail, DetailEnum
+
+SOURCES = "form_sources"
+
+
+class FormCode(DetailEnum):
+    """Codes of the form store (FS = form store)."""
+
+    FS001 = Detail("form not found", "Không tìm thấy biểu mẫu '{form_id}'.")
+    FS002 = Detail(
+        "version not found",
+        "Biểu mẫu '{form_id}' chưa có phiên bản {n}; các phiên bản đã phát hành: {known}.",
+    )
+    FS003 = Detail("bad override", "{message}")
+    FS004 = Detail(
+        "overrides break the documents",
+        "Thay đổi làm biểu mẫu không còn hợp lệ: {problems}. Hãy hoàn tác thay đổi vừa làm.",
+    )
+    FS005 = Detail("missing name", "Hãy đặt tên cho biểu mẫu (tối đa 300 ký tự).")
+    FS006 = Detail("unknown field", "Không sửa được thuộc tính '{field}'; chỉ được: {allowed}.")
+
+
+class FormStoreError(BaocaoError):
+    """Base of the form store's errors."""
+
+    http_status = 422
+
+    def __init__(self, code: FormCode, **fields: Any) -> None:
+        super().__init__(code.format(**fields), code=code.name)
+        self.fields = fields
+
+
+class FormNotFoundError(FormStoreError, LookupError):
+    """Unknown form or version (also a ``LookupError`` for the workflow loader)."""
+
+    http_status = 404
+
+
+class FormOverrideError(FormStoreError):
+    """A designer's change that cannot be applied."""
+
+    def __init__(self, code: FormCode, *, cell: str = "", **fields: Any) -> None:
+        super().__init__(code, **fields)
+        self.cell = cell
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "cell": self.cell}
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+def upload_form(
+    data: bytes, *, name: str, owner_unit: str, actor: str, now: datetime
+) -> tuple[Form, list[dict[str, Any]]]:
+    """Compile and store a new draft form; returns it with its warnings.
+
+    :raises FormCompileError: (422) with every diagnostic; nothing is stored.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > 300:
+        raise FormStoreError(FormCode.FS005)
+    compiled = compile_workbook(data)
+    warnings = [w.to_dict() for w in compiled.warnings]
+    file_id = documents.get_gridfs(SOURCES).put(data, filename=f"{name}.xlsx")
+    base = {"schema": compiled.schema, "layout": compiled.layout, "formulas": compiled.formulas}
+    form = Form(
+        name=name,
+        owner_unit=owner_unit or "",
+        source_file_id=file_id,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        compiler_version=compiled.compiler_version,
+        base_json=json.dumps(base, ensure_ascii=False),
+        warnings=warnings,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    form.save()
+    return form, warnings
+
+
+def get_form(form_id: str) -> Form:
+    """:raises FormNotFoundError: (404)."""
+    try:
+        form = Form.objects(pk=ObjectId(str(form_id))).first()
+    except (InvalidId, TypeError):
+        form = None
+    if form is None:
+        raise FormNotFoundError(FormCode.FS001, form_id=form_id)
+    return form
+
+
+def list_forms() -> list[Form]:
+    return list(Form.objects.order_by("-updated_at"))
+
+
+def draft_documents(form: Form) -> dict[str, Any]:
+    """The draft: the compiler's documents with the designer's overrides applied."""
+    try:
+        return apply_overrides(form.base(), form.overrides())
+    except OverrideProblem as problem:  # stored overrides were checked when set
+        raise FormOverrideError(FormCode.FS003, cell=problem.address, message=problem.message)
+
+
+def set_override(
+    form_id: str, address: str, change: dict[str, Any], *, now: datetime
+) -> dict[str, Any]:
+    """Set (merge) the designer's change of one cell; returns the new draft documents.
+
+    ``change`` keys: role, kind, required, minimum, maximum, enum, help,
+    indicator. The result is checked like a compile; on any problem nothing is
+    kept.
+    """
+    form = get_form(form_id)
+    unknown = sorted(set(change) - set(FIELDS))
+    if unknown:
+        raise FormOverrideError(
+            FormCode.FS006, cell=address, field=unknown[0], allowed=", ".join(FIELDS)
+        )
+    overrides = form.overrides()
+    overrides[address] = {**overrides.get(address, {}), **change}
+    try:
+        docs = apply_overrides(form.base(), overrides)
+    except OverrideProblem as problem:
+        raise FormOverrideError(
+            FormCode.FS003, cell=problem.address, message=problem.message
+        ) from None
+    problems = check_documents(docs)
+    if problems:
+        raise FormOverrideError(FormCode.FS004, cell=address, problems="; ".join(problems[:3]))
+    form.overrides_json = json.dumps(overrides, ensure_ascii=False)
+    form.updated_at = now
+    form.save()
+    return docs
+
+
+def clear_override(form_id: str, address: str, *, now: datetime) -> None:
+    """Forget the designer's changes of one cell (back to the compiler's guess)."""
+    form = get_form(form_id)
+    overrides = form.overrides()
+    if overrides.pop(address, None) is not None:
+        form.overrides_json = json.dumps(overrides, ensure_ascii=False)
+        form.updated_at = now
+        form.save()
+
+
+def publish(form_id: str, *, actor: str, now: datetime) -> FormVersion:
+    """Snapshot the draft as the next immutable version."""
+    form = get_form(form_id)
+    docs = draft_documents(form)
+    version = FormVersion(
+        form_id=str(form.pk),
+        n=form.latest_version + 1,
+        source_file_id=form.source_file_id,
+        source_sha256=form.source_sha256,
+        compiler_version=form.compiler_version,
+        documents_json=json.dumps(docs, ensure_ascii=False),
+        overrides_json=form.overrides_json,
+        published_by=actor,
+        published_at=now,
+    )
+    version.save()
+    form.latest_version = version.n
+    form.status = Status.PUBLISHED.value
+    form.updated_at = now
+    form.save()
+    return version
+
+
+def get_version(form_id: str, n: int | None = None) -> FormVersion:
+    """Version ``n`` (None: the latest published). :raises FormNotFoundError: (404)."""
+    form = get_form(form_id)
+    number = form.latest_version if n is None else int(n)
+    found = FormVersion.objects(form_id=str(form.pk), n=number).first()
+    if found is None:
+        known = ", ".join(str(v.n) for v in FormVersion.objects(form_id=str(form.pk))) or "chưa có"
+        raise FormNotFoundError(FormCode.FS002, form_id=form_id, n=n, known=known)
+    return found
+
+
+def versions(form_id: str) -> list[FormVersion]:
+    return list(FormVersion.objects(form_id=str(get_form(form_id).pk)).order_by("n"))
+
+
+def source_bytes(file_id: Any) -> bytes:
+    """The uploaded .xlsx of a form or version."""
+    return bytes(documents.get_gridfs(SOURCES).get(file_id).read())
+
+
+def load_compiled(form_id: str, version: int | None) -> CompiledForm:
+    """The workflow's form loader: a published version as a ``CompiledForm``.
+
+    :raises FormNotFoundError: (a ``LookupError``) for an unknown form or version.
+    """
+    found = get_version(form_id, version)
+    return _compiled(str(found.pk), found.documents_json, found.source_sha256,
+                     found.compiler_version)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pk: str, documents_json: str, sha: str, compiler: str) -> CompiledForm:
+    """Versions never change, so their parsed documents are kept (keyed by the text)."""
+    del pk
+    docs = json.loads(documents_json)
+    return CompiledForm(docs["schema"], docs["layout"], docs["formulas"], sha, compiler)
+
+
+def diff_versions(form_id: str, old: int, new: int) -> list[dict[str, Any]]:
+    """Cell-by-cell differences from version ``old`` to version ``new``."""
+    from baocao.platform.services.form_diff import diff_documents
+
+    return diff_documents(get_version(form_id, old).documents(), get_version(form_id, new).documents())

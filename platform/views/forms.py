@@ -1,0 +1,206 @@
+"""Designer pages (Đ.7.1, Đ.8): upload a template, check the preview, correct cells,
+publish, compare versions. Thin: parse the form, call :mod:`.services.forms`, render.
+
+The preview is the data-entry grid of :mod:`baocao.renderers` in read-only mode;
+``forms-designer.js`` colours each cell by role from the ``cells`` JSON and fills
+the side panel when a cell is clicked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, flash, g, redirect, request, send_from_directory, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+
+from baocao.form_designer import FormCompileError
+from baocao.platform.roles import Role
+from baocao.platform.services import access
+from baocao.platform.services import forms as service
+from baocao.platform.services.form_diff import ASPECTS, cell_facts
+from baocao.platform.services.form_overrides import KINDS, ROLES
+from baocao.renderers import (
+    FONTS_DIR,
+    STATIC_DIR,
+    parse_vietnamese_number,
+    render_entry_form,
+)
+from baocao.schemas import CompiledForm
+
+ROLE_NAMES = {
+    "label": "Nhãn",
+    "input": "Ô nhập",
+    "computed": "Ô tính toán",
+    "narrative": "Đoạn văn",
+}
+KIND_NAMES = {
+    "integer": "Số nguyên",
+    "decimal": "Số thập phân",
+    "percent": "Phần trăm",
+    "date": "Ngày",
+    "text": "Chữ",
+    "choice": "Chọn từ danh sách",
+    "boolean": "Có/Không",
+    "narrative": "Đoạn văn (định dạng)",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _require_designer() -> Any:
+    user = g.user
+    if not (access.is_sysadmin(user) or access.can(user, access.Action.FORM_DESIGN)):
+        abort(403)
+    return user
+
+
+def _diagnostics_by_cell(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item.get("sheet") and item.get("cell"):
+            found.setdefault(f"{item['sheet']}!{item['cell']}", []).append(item)
+    return found
+
+
+def _number(text: str) -> int | float | str | None:
+    """A limit typed the Vietnamese way (``1.000.000``, ``12,5``); bad text is kept
+    so that the service refuses it with its own message."""
+    if not text.strip():
+        return None
+    value = parse_vietnamese_number(text)
+    if value is None:
+        return text
+    return int(value) if float(value).is_integer() else value
+
+
+def cell_change(values: Any) -> dict[str, Any]:
+    """The side panel's fields as a service change (Vietnamese number input accepted)."""
+    change: dict[str, Any] = {"role": values.get("role", "input")}
+    if change["role"] in ("input", "narrative"):
+        change["kind"] = values.get("kind") or "decimal"
+        change["required"] = values.get("required") == "on"
+        for key in ("minimum", "maximum"):
+            change[key] = _number(values.get(key, ""))
+        lines = (values.get("enum") or "").replace(";", "\n").splitlines()
+        change["enum"] = [v.strip() for v in lines if v.strip()] or None
+        change["help"] = (values.get("help") or "").strip()
+        change["indicator"] = (values.get("indicator") or "").strip()
+    return change
+
+
+class FormsView(BaseView):
+    """Biểu mẫu: tải lên, xem trước, sửa ô, phát hành, so sánh phiên bản."""
+
+    route_base = "/bieu-mau"
+    default_view = "index"
+    class_permission_name = "FormDesigner"
+    method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
+        "index": "read", "upload": "write", "form": "read", "set_cell": "write",
+        "publish": "write", "diff": "read", "static": "read",
+    }
+    baocao_roles = (Role.DESIGNER,)
+
+    @expose("/")
+    @has_access
+    def index(self) -> Any:
+        _require_designer()
+        return self.render_template(
+            "baocao/forms/index.html", forms=service.list_forms(), diagnostics=None
+        )
+
+    @expose("/tai-len", methods=["POST"])
+    @has_access
+    def upload(self) -> Any:
+        user = _require_designer()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash("Hãy chọn tệp mẫu .xlsx để tải lên.", "danger")
+            return redirect(url_for("FormsView.index"))
+        name = request.form.get("name") or upload.filename.rsplit(".", 1)[0]
+        try:
+            form, _warnings = service.upload_form(
+                upload.read(), name=name, owner_unit=user.unit_code or "",
+                actor=user.username, now=_now(),
+            )
+        except FormCompileError as err:
+            diagnostics = [d.to_dict() for d in err.diagnostics]
+            flash(f"Mẫu '{name}' có lỗi, chưa lưu gì. Sửa tệp Excel rồi tải lên lại.", "danger")
+            return self.render_template(
+                "baocao/forms/index.html", forms=service.list_forms(),
+                diagnostics=diagnostics, rejected=name,
+            ), 422
+        flash(f"Đã biên dịch mẫu '{form.name}'. Hãy kiểm tra từng ô rồi phát hành.", "success")
+        return redirect(url_for("FormsView.form", form_id=str(form.pk)))
+
+    @expose("/<form_id>")
+    @has_access
+    def form(self, form_id: str) -> Any:
+        _require_designer()
+        form = service.get_form(form_id)
+        docs = service.draft_documents(form)
+        compiled = CompiledForm(docs["schema"], docs["layout"], docs["formulas"])
+        preview = render_entry_form(compiled, {}, {}, readonly=True, form_id="bc-preview")
+        return self.render_template(
+            "baocao/forms/form.html",
+            form=form,
+            preview=preview,
+            cells=cell_facts(docs),
+            overrides=form.overrides(),
+            diagnostics=form.warnings,
+            by_cell=_diagnostics_by_cell(list(form.warnings)),
+            versions=service.versions(form_id),
+            selected=request.args.get("cell", ""),
+            roles=[(r, ROLE_NAMES[r]) for r in ROLES],
+            kinds=[(k, KIND_NAMES[k]) for k in KINDS],
+            role_names=ROLE_NAMES,
+        )
+
+    @expose("/<form_id>/o", methods=["POST"])
+    @has_access
+    def set_cell(self, form_id: str) -> Any:
+        _require_designer()
+        address = request.form.get("address", "")
+        if request.form.get("reset"):
+            service.clear_override(form_id, address, now=_now())
+            flash(f"Đã trả ô {address} về như trong tệp mẫu.", "info")
+        else:
+            try:
+                service.set_override(form_id, address, cell_change(request.form), now=_now())
+                flash(f"Đã cập nhật ô {address}.", "success")
+            except service.FormStoreError as err:
+                flash(err.message, "danger")
+        return redirect(url_for("FormsView.form", form_id=form_id, cell=address))
+
+    @expose("/<form_id>/phat-hanh", methods=["POST"])
+    @has_access
+    def publish(self, form_id: str) -> Any:
+        user = _require_designer()
+        version = service.publish(form_id, actor=user.username, now=_now())
+        flash(f"Đã phát hành phiên bản {version.n}; phiên bản này không sửa được nữa.", "success")
+        return redirect(url_for("FormsView.form", form_id=form_id))
+
+    @expose("/<form_id>/so-sanh")
+    @has_access
+    def diff(self, form_id: str) -> Any:
+        _require_designer()
+        form = service.get_form(form_id)
+        old = request.args.get("from", type=int) or max(form.latest_version - 1, 1)
+        new = request.args.get("to", type=int) or form.latest_version
+        return self.render_template(
+            "baocao/forms/diff.html", form=form, old=old, new=new,
+            changes=service.diff_versions(form_id, old, new),
+            versions=service.versions(form_id), aspects=ASPECTS,
+        )
+
+    @expose("/tai-nguyen/<folder>/<path:name>")
+    @has_access
+    def static(self, folder: str, name: str) -> Any:
+        """The renderers' grid script, stylesheet and fonts (side by side)."""
+        roots = {"static": STATIC_DIR, "fonts": FONTS_DIR}
+        if folder not in roots:
+            abort(404)
+        return send_from_directory(roots[folder], name, max_age=3600)

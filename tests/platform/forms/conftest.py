@@ -1,0 +1,85 @@
+"""Fixtures of the form store tests: a small unit tree and demo-style accounts."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+from baocao.platform.models import Unit
+from baocao.platform.roles import Role
+from baocao.platform.settings import Secret, Settings
+from flask.testing import FlaskClient
+
+from support import ROOT
+
+SEED_FORMS = ROOT / "platform" / "seed" / "forms"
+ACCOUNTS = [
+    ("SKHCN.thietke", Role.DESIGNER, "SKHCN"),
+    ("SKHCN.tonghop", Role.AGGREGATOR, "SKHCN"),
+    ("28249.nhaplieu", Role.DATA_ENTRY, "28249"),
+    ("admin", Role.SYSADMIN, None),
+]
+
+
+def make_unit(code: str, kind: str, parent: str | None = None) -> Unit:
+    path = code if parent is None else f"{Unit.objects(code=parent).first().path}/{code}"
+    unit = Unit(code=code, name=code, kind=kind, parent=parent, path=path,
+                valid_from=datetime(2020, 1, 1))
+    unit.save()
+    return unit
+
+
+def template(name: str = "bieu01_ktxh") -> bytes:
+    return (SEED_FORMS / f"{name}.xlsx").read_bytes()
+
+
+def bad_template() -> bytes:
+    """A workbook with a whole-column reference (FD011) and a cycle (FD013)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Biểu"
+    sheet["A1"], sheet["B1"], sheet["C1"] = "Chỉ tiêu", "Số", "Tổng"
+    sheet["A2"] = "Dân số"
+    sheet["C2"] = "=SUM(B:B)"
+    sheet["D2"] = "=E2+1"
+    sheet["E2"] = "=D2+1"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Test settings with a key long enough for HS256 tokens."""
+    return dataclasses.replace(settings, secret_key=Secret("kiem-thu-bieu-mau-" * 3))
+
+
+@pytest.fixture
+def api(app: Any, client: FlaskClient, make_user: Any, api_token: Any) -> Any:
+    """Units, accounts and ``call(user, method, path, **kwargs)`` with a bearer token."""
+    with app.app_context():
+        make_unit("82", "province")
+        make_unit("SKHCN", "department", "82")
+        make_unit("28249", "commune", "82")
+        for username, role, unit in ACCOUNTS:
+            make_user(username, role, unit)
+    tokens: dict[str, str] = {}
+
+    def call(username: str, method: str, path: str, **kwargs: Any) -> Any:
+        if username not in tokens:
+            tokens[username] = api_token(username)
+        headers = {"Authorization": f"Bearer {tokens[username]}"}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    return call
+
+
+@pytest.fixture
+def kit() -> SimpleNamespace:
+    """``kit.template(name)``, ``kit.bad_template()``, ``kit.make_unit(code, kind, parent)``."""
+    return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit)
