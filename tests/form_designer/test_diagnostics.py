@@ -260,3 +260,30 @@ def test_every_error_is_collected(make_xlsx) -> None:
     """
     errors = _errors(make_xlsx({"Biểu": sheet}, protected=["Biểu"]))
     assert sorted(d.code.name for d in errors) == ["FD010", "FD011", "FD012", "FD013"]
+
+
+def test_fd017_array_formula(make_xlsx, patch_part) -> None:
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    array = b'<f t="array" ref="E2">C2:C2*D2:D2</f>'
+    assert b"<f>C2+D2</f>" in xml
+    data = patch_part(data, "xl/worksheets/sheet1.xml", xml.replace(b"<f>C2+D2</f>", array))
+    diagnostic = _one(data, Code.FD017)
+    assert diagnostic.message == Code.FD017.format(sheet="Biểu", cell="E2")
+
+
+def test_fd022_dropped_extension_is_a_warning(make_xlsx, patch_part) -> None:
+    """openpyxl's warning about an unsupported extension becomes FD022, in Vietnamese."""
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    ext = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+    )
+    data = patch_part(data, "xl/worksheets/sheet1.xml", xml.replace(b"</worksheet>", ext))
+    compiled = compile_workbook(data)
+    assert [w.code for w in compiled.warnings] == [Code.FD022]
+    assert compiled.warnings[0].message == Code.FD022.format(
+        value="phần mở rộng của kiểm tra dữ liệu"
+    )
