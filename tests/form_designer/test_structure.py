@@ -23,12 +23,16 @@ def _imports(path) -> set[str]:
 def test_only_the_reader_imports_openpyxl() -> None:
     """Stage 1 is the only place that knows openpyxl (STYLE.md §2)."""
     users = sorted(
-        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if "openpyxl" in _imports(p)
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if "openpyxl" in _imports(p)
     )
     assert users == ["reader.py"]
 
 
 def test_modules_stay_small() -> None:
     """STYLE.md §1: aim for ≤ 400 lines per module."""
-    sizes = {p.name: len(p.read_text("utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    sizes = {
+        p.name: len(p.read_text("utf-8").splitlines()) for p in PACKAGE.rglob("*.py")
+    }
     assert {name: n for name, n in sizes.items() if n > 400} == {}
