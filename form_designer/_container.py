@@ -103,14 +103,14 @@ def _unlocked_styles(archive: zipfile.ZipFile) -> tuple[bytes, ...]:
     except (ElementTree.ParseError, zipfile.BadZipFile) as err:
         raise _fail(Code.FD005) from err
     formats = next((el for el in styles.iter() if el.tag.endswith("cellXfs")), None)
-    unlocked = []
-    for index, xf in enumerate(list(formats) if formats is not None else []):
-        for child in xf:
-            if child.tag.endswith("protection") and child.get("locked") in (
-                "0",
-                "false",
-            ):
-                unlocked.append(str(index).encode())
+    unlocked = [
+        str(index).encode()
+        for index, xf in enumerate(list(formats) if formats is not None else [])
+        if any(
+            child.tag.endswith("protection") and child.get("locked") in ("0", "false")
+            for child in xf
+        )
+    ]
     return tuple(unlocked)
 
 
