@@ -318,7 +318,10 @@ def test_concurrent_saves_lose_nothing(opened: dict[str, str]) -> None:
     sub = wf.get_submission(sub_id)
     assert sub.version == 7
     assert [e["version"] for e in sub.history] == [2, 3, 4, 5, 6, 7]
-    assert sorted(r.version for r in results) == [2, 3, 4, 5, 6, 7]
+    # Each thread saved different data: every accepted save is in the history.
+    # (``r.version`` is not checked: a save returns the reloaded document, which
+    # may already carry a later thread's write.)
+    assert len({e["data_sha256"] for e in sub.history}) == len(results) == 6
 
 
 def test_tracking_board_marks_late_units(opened: dict[str, str], regime: str) -> None:
