@@ -121,7 +121,13 @@ def fill_workbook(
     sheets = {ws.title: ws for ws in book.worksheets}
     for address, value in values.items():
         sheet, cell = address.rsplit("!", 1)
-        sheets[sheet][cell].value = value
+        target = sheets[sheet][cell]
+        target.value = value
+        if isinstance(value, str) and target.data_type == "f":
+            # Text a unit typed that starts with "=" stays text: openpyxl would
+            # otherwise write it as a live formula (spreadsheet injection).
+            target.data_type = "s"
+            target.quotePrefix = True
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()

@@ -57,6 +57,11 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    # Imported here: the job module imports the documents, which need no app,
+    # but tasks.py is imported by the app factory before the services are.
+    from baocao.platform.services.workflow_jobs import install_schedule
+
+    install_schedule(celery_app)
     if app.config["CELERY"]["broker_url"] == EMBEDDED_BROKER:
         _start_worker_on_first_publish(celery_app)
     return celery_app

@@ -4,7 +4,8 @@ A value typed by a unit (a school name, a note) that starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return would be run as a formula when a
 reviewer opens the export in Excel. Such text gets a leading apostrophe, which
 Excel shows as plain text. Numbers are never touched: a negative number is data.
-Used by the CSV export here and by the .xlsx fill path.
+Used by the CSV export; the .xlsx fill path marks such text as a string cell instead
+(``baocao.form_designer.fill``), which keeps the value exact.
 """
 
 from __future__ import annotations

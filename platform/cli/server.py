@@ -69,6 +69,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     worker = subparsers.add_parser("worker", help="chạy tiến trình nền Celery")
     worker.add_argument("--concurrency", type=int, default=2)
     worker.add_argument("--pool", default="prefork", choices=("prefork", "solo", "threads"))
+    worker.add_argument(
+        "--beat",
+        action="store_true",
+        help="chạy kèm lịch định kỳ (mở kỳ báo cáo); chỉ bật ở MỘT worker",
+    )
     worker.set_defaults(handler=run_worker)
 
     admin = subparsers.add_parser("create-admin", help="tạo (hoặc đặt lại) quản trị hệ thống")
@@ -216,6 +221,7 @@ def run_worker(args: argparse.Namespace) -> int:
             f"--pool={args.pool}",
             "--without-gossip",
             "--without-mingle",
+            *(["--beat"] if args.beat else []),
         ]
     )
     return 0

@@ -67,3 +67,11 @@ def test_worker_command_refuses_to_run_without_a_broker(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "SV001" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_period_opening_job_is_on_the_beat_schedule(app) -> None:
+    """Issue 5 item 2: the hourly job that opens due periods is scheduled."""
+    from baocao.platform.services.workflow_jobs import TASK_NAME
+
+    schedule = app.extensions["celery"].conf.beat_schedule
+    assert schedule[TASK_NAME]["task"] == TASK_NAME
