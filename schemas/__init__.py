@@ -40,6 +40,15 @@ from baocao.schemas.formula_ast import (
     walk,
 )
 from baocao.schemas.functions import SUPPORTED_FUNCTIONS
+from baocao.schemas.validation import (
+    DataValidator,
+    FieldError,
+    check_document,
+    data_validator,
+    meta_schema,
+    raise_for_data,
+    validate_data,
+)
 
 __all__ = [
     "SUPPORTED_FUNCTIONS",
@@ -53,10 +62,12 @@ __all__ = [
     "CompiledForm",
     "DataCode",
     "DataValidationError",
+    "DataValidator",
     "Detail",
     "DetailEnum",
     "DialectError",
     "ErrorLiteral",
+    "FieldError",
     "FormulaCode",
     "FormulaError",
     "Missing",
@@ -69,11 +80,16 @@ __all__ = [
     "UnitData",
     "aggregate",
     "cell_address",
+    "check_document",
     "column_index",
     "column_letter",
+    "data_validator",
     "dependencies",
     "function_names",
+    "meta_schema",
     "parse_formula",
+    "raise_for_data",
     "references",
+    "validate_data",
     "walk",
 ]

@@ -71,14 +71,15 @@ class Calculator:
     """
 
     def __init__(self, compiled: CompiledForm, *, today: dt.date | None = None) -> None:
-        document = compiled.formulas
+        document = _checked_document(compiled.formulas)
         cells: Mapping[str, Any] = document.get("cells") or {}
         self._constants = {
             k: _constant(v) for k, v in (document.get("constants") or {}).items()
         }
+        self._repeats = _repeat_groups(compiled.schema)
         self._dates = frozenset(
             address
-            for address, prop in (compiled.schema.get("properties") or {}).items()
+            for address, prop in _properties(compiled.schema).items()
             if isinstance(prop, dict) and prop.get("x-kind") == "date"
         )
         self._values: dict[str, Any] = {}
@@ -106,7 +107,7 @@ class Calculator:
         values = self._values
         values.clear()
         values.update(self._constants)
-        for address, value in inputs.items():
+        for address, value in self._cells(inputs).items():
             values[address] = self._input(address, value)
         for address, run in self._program:
             values[address] = run()
@@ -118,6 +119,7 @@ class Calculator:
         if not self._ready:
             self.calculate({})
         values = self._values
+        changed = self._cells(changed)
         for address, value in changed.items():
             values[address] = self._input(address, value)
         if len(changed) == 1:
@@ -136,6 +138,30 @@ class Calculator:
     def values(self) -> dict[str, Any]:
         """JSON values of every formula cell in the current state."""
         return {address: to_json(self._values.get(address)) for address in self.order}
+
+    def _cells(self, inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Inputs keyed by cell: a repeat group's rows become their cells."""
+        if not self._repeats or not any(k in self._repeats for k in inputs):
+            return inputs
+        cells: dict[str, Any] = {}
+        for key, value in inputs.items():
+            group = self._repeats.get(key)
+            if group is None:
+                cells[key] = value
+                continue
+            sheet, first, last, columns = group
+            rows = value if isinstance(value, list) else []
+            if not isinstance(value, list | None) or len(rows) > last - first + 1:
+                message = DataCode.DV003.format(
+                    where=key, expected=f"danh sách tối đa {last - first + 1} dòng"
+                )
+                raise DataValidationError([(key, DataCode.DV003.name, message)])
+            for offset in range(last - first + 1):
+                row = rows[offset] if offset < len(rows) else {}
+                row = row if isinstance(row, Mapping) else {}
+                for column in columns:
+                    cells[f"{sheet}!{column}{first + offset}"] = row.get(column)
+        return cells
 
     def _affected_by(self, address: str) -> Program:
         cached = self._affected.get(address)
@@ -165,6 +191,41 @@ class Calculator:
             return value
         message = DataCode.DV003.format(where=address, expected="số, chữ hoặc ngày")
         raise DataValidationError([(address, DataCode.DV003.name, message)])
+
+
+def _properties(schema: Any) -> Mapping[str, Any]:
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    return properties if isinstance(properties, Mapping) else {}
+
+
+def _repeat_groups(schema: Any) -> dict[str, tuple[str, int, int, tuple[str, ...]]]:
+    """Repeat groups of the schema: name → (sheet, first row, last row, columns)."""
+    groups = {}
+    for name, prop in _properties(schema).items():
+        if (
+            isinstance(prop, Mapping)
+            and prop.get("type") == "array"
+            and "x-sheet" in prop
+        ):
+            items = (prop.get("items") or {}).get("properties") or {}
+            first = int(prop.get("x-first-row", 1))
+            last = int(prop.get("x-last-row", first))
+            groups[name] = (str(prop["x-sheet"]), first, last, tuple(items))
+    return groups
+
+
+def _checked_document(document: Any) -> Mapping[str, Any]:
+    """The ``formulas`` document, after the shape checks the engine relies on."""
+    problem = None
+    if not isinstance(document, Mapping):
+        problem = "không phải đối tượng JSON"
+    elif not isinstance(document.get("cells") or {}, Mapping):
+        problem = "'cells' phải là đối tượng"
+    elif not isinstance(document.get("constants") or {}, Mapping):
+        problem = "'constants' phải là đối tượng"
+    if problem:
+        raise FormulaError(FormulaCode.FX011, where="formulas", detail=problem)
+    return document
 
 
 def _constant(value: Any) -> Any:

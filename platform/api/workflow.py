@@ -22,7 +22,10 @@ from baocao.platform.api.workflow_common import (
 )
 from baocao.platform.models.workflow import ApprovalChain, Submission
 from baocao.platform.roles import Role
-from baocao.platform.services import access
+from baocao.platform.services import (  # noqa: F401 - registers the Celery task
+    access,
+    workflow_jobs,
+)
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_tracking as tracking

@@ -64,6 +64,7 @@ class SubmissionsApi(BaseApi):
         "get_submission": "get",
         "put_data": "put",
         "take_action": "post",
+        "inbox": "get",
     }
     openapi_spec_tag = "Báo cáo"
     baocao_roles = (
@@ -106,6 +107,19 @@ class SubmissionsApi(BaseApi):
             }
             for s in found
         ]
+        return self.response(200, count=len(items), items=items)
+
+    @expose("/inbox", methods=["GET"])
+    @protect()
+    def inbox(self) -> Any:
+        """What waits for the caller.
+        ---
+        get:
+          summary: Việc cần làm của người dùng (mọi chế độ báo cáo, theo thời hạn)
+          responses:
+            200: {description: "{count, items}"}
+        """
+        items = [i.to_dict() for i in tracking.inbox(caller(), now=utc_now())]
         return self.response(200, count=len(items), items=items)
 
     def _visible(self, submission_id: str) -> Submission:

@@ -134,6 +134,33 @@ def extract_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def calc_command(args: argparse.Namespace) -> int:
+    """``baocao calc T.xlsx|FORM.json --data INPUTS.json``: print every formula cell.
+
+    Values are keyed ``Sheet!A1``; errors print as ``"#DIV/0!"``-style strings.
+    A template is compiled with :func:`baocao.form_designer.compile_workbook`; a
+    FORM.json is the ``CompiledForm.to_dict()`` document ``baocao compile`` writes.
+    """
+    import datetime as dt
+
+    from baocao.form_designer.errors import FormCompileError
+    from baocao.schemas import Calculator
+
+    inputs = _read_json_object(args.data)
+    if inputs is None:
+        return EXIT_INVALID
+    try:
+        compiled = _load_form(args.form)
+    except FormCompileError as err:
+        _print_diagnostics(err.diagnostics)
+        return EXIT_INVALID
+    if compiled is None:
+        return EXIT_INVALID
+    values = Calculator(compiled, today=dt.date.today()).calculate(inputs)
+    print(json.dumps(values, ensure_ascii=False, indent=1))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's sub-commands to the baocao parser."""
     compile_parser = subparsers.add_parser(
@@ -159,3 +186,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--form", required=True, help="biểu mẫu gốc (.xlsx) hoặc form.json đã biên dịch"
     )
     extract_parser.set_defaults(handler=extract_command)
+
+    calc_parser = subparsers.add_parser(
+        "calc", help="tính giá trị mọi ô công thức của biểu mẫu với số liệu đã cho"
+    )
+    calc_parser.add_argument("form", help="biểu mẫu .xlsx hoặc form.json đã biên dịch")
+    calc_parser.add_argument("--data", required=True, help="tệp JSON {\"Sheet!A1\": giá trị}")
+    calc_parser.set_defaults(handler=calc_command)

@@ -16,11 +16,10 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from baocao.platform.models.workflow import (
-    Period,
     Regime,
     Submission,
     decode_keys,
@@ -31,8 +30,14 @@ from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
     get_regime,
-    reporting_unit_codes,
     utc_naive,
+)
+from baocao.platform.services.workflow_periods import (
+    calendar_of,
+    close_period,
+    get_period,
+    open_period,
+    set_deadline,
 )
 from baocao.platform.workflow.chains import Action, ActorUnit, Chain
 from baocao.platform.workflow.errors import (
@@ -44,16 +49,24 @@ from baocao.platform.workflow.errors import (
     TransitionError,
     WorkflowCode,
 )
-from baocao.platform.workflow.holidays import HolidayCalendar, vietnam_calendar
-from baocao.platform.workflow.periods import (
-    deadline_for,
-    parse_key,
-    window_for,
-)
 from baocao.platform.workflow.transitions import STATE_NAMES, Actor, decide, is_editable
-from mongoengine import NotUniqueError
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "act",
+    "actor_for",
+    "calendar_of",
+    "can_view",
+    "changed_cells",
+    "close_period",
+    "data_hash",
+    "get_period",
+    "get_submission",
+    "open_period",
+    "save_data",
+    "set_deadline",
+]
 
 #: ``compute(data) -> (computed, errors)``: the form's validator and Calculator.
 Compute = Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]]
@@ -74,134 +87,6 @@ def _guarded_update(query: dict[str, Any], **update: Any) -> int:
         with _EMBEDDED_LOCK:
             return Submission.objects(**query).update_one(**update)
     return Submission.objects(**query).update_one(**update)
-
-
-# --- periods -----------------------------------------------------------------
-
-
-def calendar_of(regime: Regime) -> HolidayCalendar:
-    """The regime's working-day calendar (the shipped one plus its overrides)."""
-    base = vietnam_calendar()
-    return (
-        base.merged(HolidayCalendar.from_dict(regime.holidays))
-        if regime.holidays
-        else base
-    )
-
-
-def get_period(regime_id: str, key: str) -> Period:
-    """The opened period ``key`` of a regime.
-
-    :raises NotFoundError: (404) not opened.
-    """
-    found = Period.objects(regime_id=str(regime_id), key=key).first()
-    if found is None:
-        raise NotFoundError(WorkflowCode.WF031, what="kỳ báo cáo", key=key)
-    return found
-
-
-def open_period(
-    regime_id: str, key: str, *, actor: str, now: datetime
-) -> tuple[Period, int]:
-    """Open a period and create one submission per reporting unit, idempotently.
-
-    Opening again (a retried job, two schedulers) creates nothing twice: the
-    period and each submission are upserts on unique keys.
-
-    :returns: the period and how many submissions were created by this call.
-    :raises TransitionError: the regime is not published.
-    """
-    regime = get_regime(regime_id)
-    if regime.status != "published":
-        raise TransitionError(WorkflowCode.WF042, regime=regime.name)
-    period_key = parse_key(key, regime.frequency)
-    window = window_for(period_key, regime.cutoff_rule())
-    deadline = deadline_for(window, regime.deadline_rule(), calendar_of(regime))
-    units = reporting_unit_codes(regime, now)
-    if not units:
-        raise TransitionError(WorkflowCode.WF043, regime=regime.name)
-    moment = utc_naive(now)
-    try:
-        Period.objects(regime_id=str(regime.pk), key=period_key.key).update_one(
-            upsert=True,
-            set_on_insert__window_start=window.start.isoformat(),
-            set_on_insert__window_end=window.end.isoformat(),
-            set_on_insert__deadline=deadline.isoformat(),
-            set_on_insert__opened_at=moment,
-            set_on_insert__opened_by=actor,
-        )
-    except NotUniqueError:
-        logger.info("period %s/%s opened concurrently", regime.pk, period_key.key)
-    created = sum(
-        _ensure_submission(regime, period_key.key, unit, moment) for unit in units
-    )
-    period = get_period(str(regime.pk), period_key.key)
-    if created:
-        audit.record(
-            actor,
-            "period.open",
-            f"period:{regime.pk}/{period.key}",
-            now=now,
-            unit=regime.receiving_unit or None,
-            details={"created": created, "units": len(units)},
-        )
-    return period, created
-
-
-def _ensure_submission(regime: Regime, key: str, unit: str, moment: datetime) -> int:
-    try:
-        result = Submission.objects(
-            regime_id=str(regime.pk), period_key=key, unit=unit
-        ).update_one(
-            upsert=True,
-            full_result=True,
-            set_on_insert__form_id=regime.form_id,
-            set_on_insert__form_version=regime.form_version,
-            set_on_insert__state="draft",
-            set_on_insert__step=0,
-            set_on_insert__version=1,
-            set_on_insert__created_at=moment,
-            set_on_insert__updated_at=moment,
-        )
-    except NotUniqueError:
-        return 0
-    return 1 if result.upserted_id is not None else 0
-
-
-def set_deadline(
-    regime_id: str, key: str, deadline: date, *, actor: str, now: datetime, notice: str
-) -> Period:
-    """Extend or move a period's deadline, with a notice to the units (Đ.17.3)."""
-    period = get_period(regime_id, key)
-    entry = {
-        "actor": actor,
-        "time": utc_naive(now),
-        "text": notice,
-        "deadline": deadline.isoformat(),
-    }
-    Period.objects(id=period.pk).update_one(
-        set__deadline_override=deadline.isoformat(), push__notices=entry
-    )
-    audit.record(
-        actor,
-        "period.deadline",
-        f"period:{regime_id}/{key}",
-        now=now,
-        details={"deadline": deadline.isoformat(), "notice": notice},
-    )
-    period.reload()
-    return period
-
-
-def close_period(regime_id: str, key: str, *, actor: str, now: datetime) -> Period:
-    """Close a period: its submissions become a read-only archive (Đ.19)."""
-    period = get_period(regime_id, key)
-    Period.objects(id=period.pk, closed_at=None).update_one(
-        set__closed_at=utc_naive(now)
-    )
-    audit.record(actor, "period.close", f"period:{regime_id}/{key}", now=now)
-    period.reload()
-    return period
 
 
 # --- who acts ----------------------------------------------------------------

@@ -140,6 +140,8 @@ def test_walk_the_chain_through_the_api(api: Any) -> None:
     regime_id, subs = _setup(api)
     sub = subs["28249"]
     assert api("28249.nhaplieu", "GET", f"/submissions/{sub}").json["version"] == 1
+    todo = api("28249.nhaplieu", "GET", "/submissions/inbox")
+    assert [(i["id"], i["actions"]) for i in todo.json["items"]] == [(sub, ["submit"])]
     put = api(
         "28249.nhaplieu",
         "PUT",

@@ -12,7 +12,8 @@ from baocao.platform.models import AuditEvent
 from baocao.platform.models.workflow import Period, Submission
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
-from baocao.platform.services.workflow_tracking import list_submissions, status
+from baocao.platform.services.workflow_jobs import open_due_periods
+from baocao.platform.services.workflow_tracking import inbox, list_submissions, status
 from baocao.platform.workflow.errors import (
     ClosedPeriodError,
     ConflictError,
@@ -378,3 +379,27 @@ def test_guarded_update_catches_a_race_after_the_version_check(
     monkeypatch.undo()
     sub = wf.get_submission(sub_id)
     assert (sub.state, sub.version, len(sub.history)) == ("returned", 3, 2)
+
+
+def test_inbox_lists_what_waits_for_each_user(opened: dict[str, str]) -> None:
+    """WF-S12: the inbox shows each user the submissions at their step."""
+    entry = user("28249", "nhaplieu")
+    mine = inbox(entry, now=NOW)
+    assert [(i.unit, i.actions) for i in mine] == [("28249", ("submit",))]
+    assert mine[0].deadline == "2026-03-20"
+    assert inbox(user("28249", "lanhdao"), now=NOW) == []
+    wf.act(opened["28249"], "submit", 1, entry, now=NOW)
+    assert inbox(entry, now=NOW) == []
+    leader = inbox(user("28249", "lanhdao"), now=NOW)
+    assert [(i.unit, i.actions) for i in leader] == [("28249", ("approve", "return"))]
+    assert inbox(user("SKHCN", "tonghop"), now=NOW) == []
+    assert len(inbox(user("82", "nhaplieu"), now=NOW)) == 2
+
+
+def test_scheduled_job_opens_due_periods(regime: str) -> None:
+    """WF-S13: the job opens the period whose window contains today, idempotently."""
+    first = open_due_periods(NOW)
+    assert [(o.period, o.created) for o in first] == [("2026-M03", 3)]
+    assert [(o.period, o.created) for o in open_due_periods(NOW)] == [("2026-M03", 0)]
+    later = open_due_periods(datetime(2026, 3, 16, 1, 0, tzinfo=UTC))
+    assert [(o.period, o.created) for o in later] == [("2026-M04", 3)]
