@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from io import BytesIO
 
+from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -43,6 +44,8 @@ PADDING = 4.0
 TITLE_BAND, IMAGE_BAND, NAME_BAND, INFO_BAND = 0.24, 0.42, 0.12, 0.22
 SLOT_ASPECT = 2.5
 INFO_COLOUR = (0.1, 0.1, 0.1)
+#: Resolution kept for signature and seal images (enough for print).
+MAX_DPI = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +120,26 @@ def _centred_lines(
         pdf.drawCentredString(width / 2, top - (index + 1) * size * 1.2 + 2, line)
 
 
-def _draw_image(pdf: canvas.Canvas, image: bytes, slot: Rect, what: str) -> None:
+def _load_image(image: bytes, slot: Rect, what: str) -> ImageReader:
+    """Decode the PNG and shrink it to print resolution for its slot.
+
+    A phone photo or a 300 dpi scan would otherwise be recompressed at full size on
+    every signature (most of the stamp's cost).
+    """
     try:
-        reader = ImageReader(BytesIO(image))
-        pixel_width, pixel_height = reader.getSize()
-    except (OSError, ValueError) as err:
+        with Image.open(BytesIO(image)) as source:
+            picture = source.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError) as err:
         raise SigningError(Code.KS060, what=what) from err
+    limit = (round(slot.width * MAX_DPI / 72), round(slot.height * MAX_DPI / 72))
+    if picture.width > limit[0] or picture.height > limit[1]:
+        picture.thumbnail(limit, Image.Resampling.LANCZOS)
+    return ImageReader(picture)
+
+
+def _draw_image(pdf: canvas.Canvas, image: bytes, slot: Rect, what: str) -> None:
+    reader = _load_image(image, slot, what)
+    pixel_width, pixel_height = reader.getSize()
     scale = min(slot.width / pixel_width, slot.height / pixel_height)
     width, height = pixel_width * scale, pixel_height * scale
     pdf.drawImage(

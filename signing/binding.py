@@ -86,13 +86,20 @@ def read_attached_data(pdf: bytes) -> AttachedData | None:
     """The data attachment of the latest revision, or None when there is none."""
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
-        names = reader.root.get("/Names")
-        tree = None if names is None else names.get("/EmbeddedFiles")
-        pairs = [] if tree is None else list(tree.get("/Names", []))
+        root = reader.root
+        if "/Names" not in root or "/EmbeddedFiles" not in root["/Names"]:
+            return None
+        tree = root["/Names"]["/EmbeddedFiles"]
+        # We write a flat name tree (no /Kids), so only /Names is read.
+        pairs = list(tree["/Names"]) if "/Names" in tree else []
+        found = None
+        # The last entry wins: a forger appending a second data file is then
+        # reported with the forged hash (and the signatures flag the change).
         for key, spec in zip(pairs[::2], pairs[1::2], strict=False):
             if str(key) == DATA_FILE_NAME:
-                payload = spec.get_object()["/EF"]["/F"].get_object().data
-                return AttachedData(payload, hashlib.sha256(payload).hexdigest())
+                found = spec.get_object()["/EF"]["/F"].get_object().data
+        if found is not None:
+            return AttachedData(found, hashlib.sha256(found).hexdigest())
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise PdfInputError(Code.KS001, what="cần kiểm tra") from err
     return None

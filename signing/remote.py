@@ -41,7 +41,7 @@ from baocao.signing._asn1 import load_certificate
 from baocao.signing._hanko import UrllibTimeStamper
 from baocao.signing.errors import Code, RemoteSigningError
 from baocao.signing.model import SignRequest
-from baocao.signing.sign import _run, prepare
+from baocao.signing.sign import _run, prepare, reserved_size
 
 __all__ = [
     "HttpRemoteSigningClient",
@@ -138,7 +138,8 @@ def begin_remote_signing(
     async def phase_one() -> PendingSignature:
         session = pdf_signer.init_signing_session(prepared.writer)
         session.system_time = request.now
-        reserved = await session.estimate_signature_container_size(None)
+        certificates = [external.signing_cert, *external.cert_registry]
+        reserved = reserved_size(prepared, sum(len(c.dump()) for c in certificates if c))
         tbs = session.prepare_tbs_document(validation_info=None, bytes_reserved=reserved)
         digest, output = tbs.digest_tbs_document()
         attributes = await external.signed_attrs(

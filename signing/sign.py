@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from asn1crypto import x509
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.generic import IndirectObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -97,6 +98,12 @@ def prepare(pdf: bytes, request: SignRequest, certificate_der: bytes) -> Prepare
         stamp_style = StaticStampStyle(
             background=PdfBytesContent(stamp, "BaocaoStamp"), border_width=0,
             background_opacity=1.0,
+            # The stamp is drawn at the widget's exact size: no margin, no scaling.
+            background_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MID,
+                y_align=layout.AxisAlignment.ALIGN_MID,
+                margins=layout.Margins(0, 0, 0, 0),
+            ),
         )
     long_term = request.long_term
     metadata = signers.PdfSignatureMetadata(
@@ -217,12 +224,32 @@ def _page_refs(reader: PdfFileReader) -> list[IndirectObject]:
     return [reader.find_page_for_modification(i)[0] for i in range(count)]
 
 
+#: Bytes set aside for the signature container, besides the certificates: the
+#: signature value and CMS structure, and a timestamp token with its TSA chain.
+CMS_ALLOWANCE = 3072
+TIMESTAMP_ALLOWANCE = 8192
+
+
+def reserved_size(prepared: Prepared, chain_size: int = 0) -> int:
+    """Hex digits to reserve for /Contents without pyHanko's dry-run signature.
+
+    The dry run costs a full CMS build and an extra round trip to the timestamp
+    authority; a generous fixed allowance costs a few kilobytes of zero padding.
+    """
+    size = CMS_ALLOWANCE + chain_size
+    if prepared.timestamper is not None:
+        size += TIMESTAMP_ALLOWANCE
+    return 2 * size
+
+
 async def _sign(pdf_signer: signers.PdfSigner, prepared: Prepared) -> bytes:
     """pyHanko's ``async_sign_pdf`` with our clock instead of the system's."""
     session = pdf_signer.init_signing_session(prepared.writer)
     session.system_time = prepared.request.now
     validation = await session.perform_presign_validation(prepared.writer)
-    reserved = await session.estimate_signature_container_size(validation)
+    hanko = pdf_signer.signer
+    certificates = [hanko.signing_cert, *hanko.cert_registry]
+    reserved = reserved_size(prepared, sum(len(c.dump()) for c in certificates if c))
     tbs = session.prepare_tbs_document(validation_info=validation, bytes_reserved=reserved)
     digest, output = tbs.digest_tbs_document()
     post_sign = await tbs.perform_signature(

@@ -21,6 +21,7 @@ from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
+from baocao.platform.services import workflow_forms
 from baocao.platform.services import workflow_tracking as tracking
 from baocao.platform.workflow.errors import (
     ConflictError,
@@ -28,7 +29,7 @@ from baocao.platform.workflow.errors import (
     WorkflowCode,
 )
 from baocao.platform.workflow.transitions import CELL_RE
-from flask import request
+from flask import current_app, request
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
@@ -168,6 +169,8 @@ class SubmissionsApi(BaseApi):
         if errors:
             raise DataInvalidError(errors)
         narrative = payload.get("narrative")
+        regime = config.get_regime(sub.regime_id)
+        loader = current_app.extensions.get("baocao_form_loader")
         saved = service.save_data(
             str(sub.pk),
             data,
@@ -175,6 +178,7 @@ class SubmissionsApi(BaseApi):
             caller(),
             now=utc_now(),
             narrative=str(narrative) if isinstance(narrative, str) else None,
+            compute=workflow_forms.compute_for(regime, loader),
         )
         response = self.response(
             200, version=saved.version, computed=saved.get_computed(), errors=[]

@@ -139,3 +139,16 @@ def pki() -> Callable[[str], bytes]:
 def pdf_maker() -> Callable[..., bytes]:
     """Build a small report PDF: ``pdf_maker(pages=1, amount="1000")``."""
     return make_pdf
+
+
+@pytest.fixture
+def start_server(
+    request: pytest.FixtureRequest,
+) -> Callable[[type[BaseHTTPRequestHandler]], str]:
+    """Start an HTTP handler class on loopback for one test; return its base URL."""
+
+    def start(handler: type[BaseHTTPRequestHandler]) -> str:
+        request.addfinalizer(serve(handler))
+        return handler.url  # type: ignore[attr-defined, no-any-return]
+
+    return start

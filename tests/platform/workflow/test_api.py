@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
+from baocao.form_designer import compile_workbook
 from baocao.platform.roles import Role
 from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
@@ -271,3 +273,46 @@ def test_forbidden_and_invisible(api: Any) -> None:
     bad_chain = api("SKHCN.thietke", "POST", "/chains", name="x", steps=[])
     assert bad_chain.status_code == 422
     assert bad_chain.json["code"] == "WF010"
+
+
+def test_data_is_validated_and_recomputed_with_the_form(
+    api: Any, app: Any, shared_dir: Any
+) -> None:
+    """WF-A03: with a form loader, PUT data validates (422) and recomputes (200)."""
+    compiled = compile_workbook(
+        (shared_dir / "templates" / "bieu01_ktxh.xlsx").read_bytes()
+    )
+    app.extensions["baocao_form_loader"] = lambda form_id, version: (
+        compiled if (form_id, version) == ("f1", 1) else None
+    )
+    _regime_id, subs = _setup(api)
+    sub = subs["28261"]
+    inputs = json.loads(
+        (shared_dir / "templates" / "bieu01_ktxh.0.inputs.json").read_text()
+    )
+    expected = json.loads(
+        (shared_dir / "templates" / "bieu01_ktxh.0.expected.json").read_text()
+    )
+    first_input = next(iter(inputs))
+    bad = api(
+        "28261.nhaplieu",
+        "PUT",
+        f"/submissions/{sub}/data",
+        version=1,
+        data=inputs | {first_input: "nhiều"},
+    )
+    assert bad.status_code == 422
+    assert [(e["cell"], e["code"]) for e in bad.json["errors"]] == [
+        (first_input, "type")
+    ]
+    assert bad.json["errors"][0]["message"].startswith("Sai kiểu dữ liệu")
+    good = api(
+        "28261.nhaplieu", "PUT", f"/submissions/{sub}/data", version=1, data=inputs
+    )
+    assert good.status_code == 200, good.json
+    computed = good.json["computed"]
+    for cell, value in expected.items():
+        if isinstance(value, int | float):
+            assert computed[cell] == pytest.approx(value, rel=1e-9, abs=1e-9), cell
+        else:
+            assert computed[cell] == value, cell
