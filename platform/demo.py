@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from baocao.platform.roles import DEMO_UNITS, ROLE_NAMES, Role
-from baocao.platform.security import ensure_user
+from baocao.platform.security import ensure_user, hash_password
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +53,13 @@ def seed_demo(app: Flask, password: str) -> DemoReport:
     """Seed units and accounts; safe to run again (accounts are reset)."""
     units = _seed_units(app)
     names = []
+    password_hash = hash_password(app, password)  # hashing costs ~0.4 s: do it once
     for username, role, unit in demo_accounts():
         full_name = f"{ROLE_NAMES[role]} {unit}" if unit else ROLE_NAMES[role]
-        ensure_user(app, username, password, role=role, unit_code=unit, full_name=full_name)
+        ensure_user(
+            app, username, password, role=role, unit_code=unit, full_name=full_name,
+            password_hash=password_hash,
+        )
         names.append(username)
     return DemoReport(units=units, accounts=tuple(names))
 

@@ -225,8 +225,13 @@ def ensure_user(
     role: Role,
     unit_code: str | None = None,
     full_name: str = "",
+    password_hash: str = "",
 ) -> BaocaoUser:
-    """Create the account, or reset its password, role and unit if it exists."""
+    """Create the account, or reset its password, role and unit if it exists.
+
+    :param password_hash: a hash from :func:`hash_password` to use instead of
+        hashing ``password`` again (seeding many accounts with one password).
+    """
     from baocao.platform.extensions import db
 
     with app.app_context():
@@ -235,6 +240,7 @@ def ensure_user(
         if fab_role is None:
             raise LookupError(f"role {role} missing: run sync_security first")
         first, _, last = (full_name or username).partition(" ")
+        password_hash = password_hash or hash_password(app, password)
         user = sm.find_user(username=username)
         if user is None:
             user = sm.add_user(
@@ -243,14 +249,26 @@ def ensure_user(
                 last_name=last or "-",
                 email=f"{username}@baocao.invalid",
                 role=fab_role,
-                password=password,
+                hashed_password=password_hash,
             )
-        else:
-            sm.reset_password(user.id, password)
-            user = sm.find_user(username=username)
-            user.roles = [fab_role]
+            if not user:
+                raise LookupError(f"account {username} could not be created")
+        user.password = password_hash
+        user.roles = [fab_role]
+        user.active = True
         user.unit_code = unit_code
         db.session.commit()
         db.session.refresh(user)
         db.session.expunge(user)
         return user
+
+
+def hash_password(app: Flask, password: str) -> str:
+    """Hash with the app's configured method (FAB's scrypt unless changed)."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(
+        password,
+        method=app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+        salt_length=app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
+    )

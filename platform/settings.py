@@ -31,6 +31,7 @@ AUTH_TYPES = ("db", "ldap", "oauth")
 LANGUAGES = ("vi", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _RATE_LIMIT = re.compile(r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$")
+MIN_SECRET_KEY_LENGTH = 32
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -91,6 +92,15 @@ def _text(name: str, raw: str) -> str:
 
 def _secret(name: str, raw: str) -> Secret:
     return Secret(_text(name, raw))
+
+
+def _key(name: str, raw: str) -> Secret:
+    value = _text(name, raw)
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            Code.CFG002, name=name, reason=f"cần ít nhất {MIN_SECRET_KEY_LENGTH} ký tự ngẫu nhiên"
+        )
+    return Secret(value)
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -164,7 +174,7 @@ def _var(parser: Callable[[str, str], Any], default: Any = None, **kwargs: Any) 
 class Settings:
     """Validated configuration; field ``x_y`` comes from ``BAOCAO_X_Y``."""
 
-    secret_key: Secret | None = _var(_secret)
+    secret_key: Secret | None = _var(_key)
     """Signs sessions and tokens; generated once into the instance folder if unset."""
     instance_dir: Path = _var(_path, default_factory=lambda: Path.cwd() / "instance")
     """Writable folder for the SQLite store, the generated secret key and uploads."""
@@ -284,8 +294,15 @@ class Settings:
     def sqlalchemy_uri(self) -> str:
         """The accounts store URI, SQLite in the instance folder by default."""
         if self.sql_uri is not None:
-            return self.sql_uri.reveal()
+            return sqlalchemy_uri(self.sql_uri.reveal())
         return f"sqlite:///{self.instance_dir / 'baocao.db'}"
+
+
+def sqlalchemy_uri(uri: str) -> str:
+    """Pin plain ``postgresql://`` to psycopg2 (SQLAlchemy 2.1 would pick psycopg 3)."""
+    if uri.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg2://" + uri.split("://", 1)[1]
+    return uri
 
 
 def env_name(field_name: str) -> str:

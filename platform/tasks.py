@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 from celery import Celery, Task, shared_task
+from celery._state import _set_task_join_will_block
 from celery.signals import before_task_publish
 from flask import Flask
 
@@ -66,7 +67,15 @@ class EmbeddedWorker:
 
     def __init__(self, celery_app: Celery) -> None:
         self.celery_app = celery_app
-        self.controller = celery_app.WorkController(
+        self.ready = threading.Event()
+        ready = self.ready
+
+        class Controller(celery_app.WorkController):  # type: ignore[name-defined,misc]
+            def on_consumer_ready(self, consumer: object) -> None:
+                super().on_consumer_ready(consumer)
+                ready.set()
+
+        self.controller = Controller(
             pool_cls="solo",
             concurrency=1,
             without_heartbeat=True,
@@ -79,9 +88,16 @@ class EmbeddedWorker:
             target=self.controller.start, name="baocao-celery-worker", daemon=True
         )
 
-    def start(self) -> None:
-        """Start consuming in the background."""
+    def start(self, timeout: float = 30.0) -> None:
+        """Start consuming in the background and wait until the worker is ready.
+
+        A worker marks its process as one where ``result.get()`` would deadlock;
+        that is true of worker processes but not of this web process, whose
+        request threads may wait for results, so the mark is cleared.
+        """
         self.thread.start()
+        self.ready.wait(timeout)
+        _set_task_join_will_block(False)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop consuming and wait for the thread to end."""

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import mongoengine
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -34,7 +35,7 @@ def make_settings(instance_dir: Path, **overrides: object) -> Settings:
     """Settings for a test app: embedded stores, no secure cookies, loose limits."""
     values: dict[str, object] = {
         "instance_dir": instance_dir,
-        "secret_key": Secret("kiem-thu-khong-dung-that"),
+        "secret_key": Secret("kiem-thu-khong-dung-that-" + "x" * 32),
         "secure_cookies": False,
         "login_rate_limit": "1000 per minute",
         "log_level": "WARNING",
@@ -56,6 +57,7 @@ def synced_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     instance = tmp_path_factory.mktemp("synced")
     app = build_app(make_settings(instance))
     sync_security(app)
+    mongoengine.disconnect()
     return instance / "baocao.db"
 
 
@@ -67,13 +69,19 @@ def settings(tmp_path: Path, synced_sqlite: Path) -> Settings:
     return make_settings(instance)
 
 
+def close_app(app: Flask) -> None:
+    """Stop the embedded worker and drop the document-store connection."""
+    worker = getattr(app.extensions["celery"], "embedded_worker", None)
+    if worker is not None:
+        worker.stop()
+    mongoengine.disconnect()
+
+
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
     app = build_app(settings)
     yield app
-    worker = getattr(app.extensions["celery"], "embedded_worker", None)
-    if worker is not None:
-        worker.stop()
+    close_app(app)
 
 
 @pytest.fixture
@@ -149,7 +157,9 @@ def app_factory(tmp_path: Path, synced_sqlite: Path):  # noqa: ANN201
         made.append(build_app(make_settings(instance, **overrides)))
         return made[-1]
 
-    return factory
+    yield factory
+    for app in made:
+        close_app(app)
 
 
 class AuthActions:
