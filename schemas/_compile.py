@@ -66,6 +66,8 @@ class Compiler:
     def formula(self, node: Node, site: Site) -> Thunk:
         """The closure giving the cell's final value (a blank result shows as 0)."""
         body = self.scalar(node, site)
+        if not _may_pass_through(node):
+            return body
 
         def run() -> Any:
             value = body()
@@ -197,11 +199,9 @@ class Compiler:
         if fn.lazy:
             return _guard(lambda: impl(*args))
         if len(args) == 1:
-            (only,) = args
-            return _guard(lambda: impl(only()))
+            return _guarded_1(impl, args[0])
         if len(args) == 2:  # noqa: PLR2004 - the most common arity, unrolled
-            first, second = args
-            return _guard(lambda: impl(first(), second()))
+            return _guarded_2(impl, args[0], args[1])
         return _guard(lambda: impl(*[a() for a in args]))
 
     def argument(
@@ -212,6 +212,20 @@ class Compiler:
         if fn.force_array:
             return self.array(node, site)
         return self.scalar(node, site)
+
+
+_PASS_THROUGH = frozenset(
+    {"IF", "IFERROR", "IFS", "CHOOSE", "INDEX", "VLOOKUP", "HLOOKUP"}
+)
+
+
+def _may_pass_through(node: Node) -> bool:
+    """Whether the value may be a blank cell or a range (then it needs unwrapping)."""
+    if isinstance(node, Binary | Number | Text | Bool | ErrorLiteral):
+        return False
+    if isinstance(node, Unary):
+        return node.op == "+"
+    return not isinstance(node, Call) or node.name in _PASS_THROUGH
 
 
 def _resized(fn: FunctionSpec, args: tuple[Node, ...]) -> tuple[Node, ...]:
@@ -235,6 +249,36 @@ def _resized(fn: FunctionSpec, args: tuple[Node, ...]) -> tuple[Node, ...]:
 
 def _apply_elementwise(op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
     return elementwise(op, left, right)
+
+
+def _guarded_1(impl: Callable[[Any], Any], only: Thunk) -> Thunk:
+    """:func:`_guard` inlined for one argument (most calls: SUM, ROUND's operand)."""
+
+    def run() -> Any:
+        try:
+            result = impl(only())
+        except Signal as signal:
+            return signal.error
+        if type(result) is float and result - result != 0.0:
+            return ERRORS["#NUM!"]
+        return result
+
+    return run
+
+
+def _guarded_2(impl: Callable[[Any, Any], Any], first: Thunk, second: Thunk) -> Thunk:
+    """:func:`_guard` inlined for two arguments."""
+
+    def run() -> Any:
+        try:
+            result = impl(first(), second())
+        except Signal as signal:
+            return signal.error
+        if type(result) is float and result - result != 0.0:
+            return ERRORS["#NUM!"]
+        return result
+
+    return run
 
 
 def _guard(body: Thunk) -> Thunk:

@@ -12,6 +12,7 @@ from baocao.schemas._values import (
     Array,
     Signal,
     XlError,
+    approx_equal,
     check,
     compare,
     single,
@@ -50,22 +51,38 @@ def _find(value: Any, items: list[Any], mode: int) -> int:
     value = check(single(value))
     if value is None:
         raise Signal(NA)
-    if mode == 0:
-        if type(value) is str and any(ch in value for ch in "*?~"):
-            regex = wildcard_regex(value)
-            for i, item in enumerate(items):
-                if type(item) is str and regex.fullmatch(item):
-                    return i
-            raise Signal(NA)
-        for i, item in enumerate(items):
-            if (
-                item is not None
-                and type(item) is not XlError
-                and _same_kind(item, value)
-                and compare(item, value) == 0
-            ):
-                return i
+    found = _find_exact(value, items) if mode == 0 else _find_sorted(value, items, mode)
+    if found < 0:
         raise Signal(NA)
+    return found
+
+
+def _find_exact(value: Any, items: list[Any]) -> int:
+    if type(value) is float:  # the common case, without the generic compare
+        for i, item in enumerate(items):
+            kind = type(item)
+            if (kind is float or kind is bool) and approx_equal(float(item), value):
+                return i
+        return -1
+    if type(value) is str and any(ch in value for ch in "*?~"):
+        regex = wildcard_regex(value)
+        for i, item in enumerate(items):
+            if type(item) is str and regex.fullmatch(item):
+                return i
+        return -1
+    for i, item in enumerate(items):
+        if (
+            item is not None
+            and type(item) is not XlError
+            and _same_kind(item, value)
+            and compare(item, value) == 0
+        ):
+            return i
+    return -1
+
+
+def _find_sorted(value: Any, items: list[Any], mode: int) -> int:
+    """Approximate match on sorted data: the last item ≤ value (≥ for mode -1)."""
     found = -1
     for i, item in enumerate(items):
         if item is None or type(item) is XlError or not _same_kind(item, value):
@@ -75,8 +92,6 @@ def _find(value: Any, items: list[Any], mode: int) -> int:
             found = i
         else:
             break
-    if found < 0:
-        raise Signal(NA)
     return found
 
 

@@ -72,19 +72,36 @@ def numbers(args: tuple[Any, ...]) -> list[float]:
     blanks are skipped. Direct text arguments are #VALUE! (as LibreOffice).
     """
     found: list[float] = []
-    for value, ref in flatten(args):
-        kind = type(value)
-        if kind is float:
-            found.append(value)
-        elif kind is XlError:
-            raise Signal(value)
-        elif kind is bool:
-            found.append(1.0 if value else 0.0)
-        elif ref or value is None:
-            continue
-        elif kind is str:
-            raise Signal(VALUE)
+    for arg in args:
+        if type(arg) is Array:
+            cells = arg.data
+            found.extend(v for v in cells if type(v) is float)
+            if len(found) != len(cells):  # something else than numbers: look closer
+                _other_values(cells, found)
+        else:
+            _direct_value(arg, found)
     return found
+
+
+def _other_values(cells: list[Any], found: list[float]) -> None:
+    for value in cells:
+        kind = type(value)
+        if kind is XlError:
+            raise Signal(value)
+        if kind is bool:
+            found.append(1.0 if value else 0.0)
+
+
+def _direct_value(value: Any, found: list[float]) -> None:
+    kind = type(value)
+    if kind is float:
+        found.append(value)
+    elif kind is XlError:
+        raise Signal(value)
+    elif kind is bool:
+        found.append(1.0 if value else 0.0)
+    elif kind is str:
+        raise Signal(VALUE)
 
 
 def as_array(value: Any) -> Array:

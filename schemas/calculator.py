@@ -107,8 +107,13 @@ class Calculator:
         values = self._values
         values.clear()
         values.update(self._constants)
+        dates = self._dates
         for address, value in self._cells(inputs).items():
-            values[address] = self._input(address, value)
+            kind = type(value)
+            if kind is float or value is None or (kind is str and address not in dates):
+                values[address] = value
+            else:
+                values[address] = self._input(address, value)
         for address, run in self._program:
             values[address] = run()
         self._ready = True

@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from baocao.schemas._fast_check import compile_fast_check
 from baocao.schemas.codes import DataCode, DataValidationError
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
@@ -73,6 +74,7 @@ class DataValidator:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self._validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        self._certainly_valid = compile_fast_check(schema)
         properties = schema.get("properties") or {}
         self._repeats = {
             name: (prop.get("x-sheet", ""), int(prop.get("x-first-row", 1)))
@@ -82,6 +84,8 @@ class DataValidator:
 
     def errors(self, data: Any) -> list[FieldError]:
         """Every problem in ``data`` (an empty list when it is valid)."""
+        if self._certainly_valid is not None and self._certainly_valid(data):
+            return []
         found: list[FieldError] = []
         for error in self._validator.iter_errors(data):
             found.extend(self._field_errors(error))

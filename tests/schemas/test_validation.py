@@ -1,4 +1,4 @@
-"""validate_data: field errors keyed by cell, in Vietnamese; the formulas meta-schema."""
+"""validate_data: field errors by cell, in Vietnamese; the formulas meta-schema."""
 
 from __future__ import annotations
 
