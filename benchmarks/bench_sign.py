@@ -23,12 +23,11 @@ from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import tsp
+from baocao.signing import Appearance, Pkcs12Signer, SignRequest, demo_image, sign_pdf
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-
-from baocao.signing import Appearance, Pkcs12Signer, SignRequest, demo_image, sign_pdf
 
 PKI = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pki"
 GOAL = 0.5
@@ -60,7 +59,7 @@ def _serve_tsa(ports: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     )
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
             self.send_response(200)
@@ -69,7 +68,7 @@ def _serve_tsa(ports: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
             self.end_headers()
             self.wfile.write(reply)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -100,10 +99,17 @@ def measure(runs: int, tsa_url: str, appearance: Appearance) -> list[float]:
     for _ in range(runs):
         start = time.perf_counter()
         pdf = render_report()
-        sign_pdf(pdf, SignRequest(
-            now=datetime.now(UTC), appearance=appearance, title="CHỦ TỊCH",
-            image=image if appearance is Appearance.SIGNATURE else None,
-            timestamp_url=tsa_url), signer)
+        sign_pdf(
+            pdf,
+            SignRequest(
+                now=datetime.now(UTC),
+                appearance=appearance,
+                title="CHỦ TỊCH",
+                image=image if appearance is Appearance.SIGNATURE else None,
+                timestamp_url=tsa_url,
+            ),
+            signer,
+        )
         times.append(time.perf_counter() - start)
     return times
 
@@ -121,16 +127,21 @@ def main() -> None:
             start = time.perf_counter()
             load_signer()
             opening.append(time.perf_counter() - start)
-        print(f"open the PKCS#12 (PBKDF2, once per signing session): "
-              f"median {statistics.median(opening) * 1000:.0f} ms")
+        print(
+            f"open the PKCS#12 (PBKDF2, once per signing session): "
+            f"median {statistics.median(opening) * 1000:.0f} ms"
+        )
         for appearance in (Appearance.SIGNATURE, Appearance.INVISIBLE):
             times = sorted(measure(args.runs, tsa_url, appearance))
             median = statistics.median(times)
             p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
             verdict = "OK" if median <= GOAL else "CHẬM"
-            print(f"render + sign B-T ({appearance.value}): median {median * 1000:.0f} ms, "
-                  f"p95 {p95 * 1000:.0f} ms over {args.runs} runs "
-                  f"(goal ≤ {GOAL * 1000:.0f} ms): {verdict}")
+            print(
+                f"render + sign B-T ({appearance.value}): "
+                f"median {median * 1000:.0f} ms, "
+                f"p95 {p95 * 1000:.0f} ms over {args.runs} runs "
+                f"(goal ≤ {GOAL * 1000:.0f} ms): {verdict}"
+            )
     finally:
         server.terminate()
         server.join()

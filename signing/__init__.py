@@ -74,7 +74,7 @@ __all__ = [
 
 
 def demo_image(kind: str) -> bytes:
-    """The demo ``"signature"`` (blue) or ``"seal"`` (red) PNG shipped with the package."""
+    """The demo ``"signature"`` (blue) or ``"seal"`` (red) PNG of the package."""
     if kind not in {"signature", "seal"}:
         raise ValueError(kind)
     return resources.files(__name__).joinpath("assets", f"demo_{kind}.png").read_bytes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from asn1crypto import pem, x509
-
 from baocao.signing.errors import Code, SigningError
 
 

@@ -17,14 +17,13 @@ import urllib.request
 from io import BytesIO
 
 from asn1crypto import tsp, x509
+from baocao.signing.model import Signer
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-from baocao.signing.model import Signer
 
 #: Upper bound of a DER ECDSA signature for a curve of n bytes: SEQUENCE of two
 #: INTEGERs, each possibly one byte longer than n (sign byte).
@@ -36,13 +35,15 @@ class ProtocolSigner(signers.Signer):
 
     def __init__(self, backend: Signer) -> None:
         certificate = x509.Certificate.load(backend.certificate)
-        store = SimpleCertificateStore()
+        store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
         store.register_multiple([x509.Certificate.load(der) for der in backend.chain])
         super().__init__(signing_cert=certificate, cert_registry=store)
         self._backend = backend
         key = certificate.public_key
         size = (key.bit_size + 7) // 8
-        self._placeholder = size if key.algorithm == "rsa" else 2 * size + _ECDSA_OVERHEAD
+        self._placeholder = (
+            size if key.algorithm == "rsa" else 2 * size + _ECDSA_OVERHEAD
+        )
 
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
@@ -50,14 +51,15 @@ class ProtocolSigner(signers.Signer):
         """Placeholder bytes during size estimation, else the backend's signature."""
         if dry_run:
             return bytes(self._placeholder)
-        return await self._backend.sign_raw(data, digest_algorithm)
+        signature: bytes = await self._backend.sign_raw(data, digest_algorithm)
+        return signature
 
 
 class UrllibTimeStamper(TimeStamper):
     """RFC 3161 client over HTTP(S) using :mod:`urllib` in a worker thread."""
 
     def __init__(self, url: str, timeout: float) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.url = url
         self.timeout = timeout
 

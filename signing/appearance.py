@@ -14,13 +14,12 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from io import BytesIO
 
+from baocao.signing.errors import Code, SigningError
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-
-from baocao.signing.errors import Code, SigningError
 
 __all__ = [
     "VIETNAM",
@@ -109,7 +108,13 @@ def _new_canvas(size: Rect) -> tuple[canvas.Canvas, BytesIO]:
 
 
 def _centred_lines(
-    pdf: canvas.Canvas, lines: list[str], font: str, top: float, band: float, width: float
+    pdf: canvas.Canvas,
+    lines: list[str],
+    *,
+    font: str,
+    top: float,
+    band: float,
+    width: float,
 ) -> None:
     if not lines:
         return
@@ -143,33 +148,59 @@ def _draw_image(pdf: canvas.Canvas, image: bytes, slot: Rect, what: str) -> None
     scale = min(slot.width / pixel_width, slot.height / pixel_height)
     width, height = pixel_width * scale, pixel_height * scale
     pdf.drawImage(
-        reader, slot.x + (slot.width - width) / 2, slot.y + (slot.height - height) / 2,
-        width, height, mask="auto",
+        reader,
+        slot.x + (slot.width - width) / 2,
+        slot.y + (slot.height - height) / 2,
+        width,
+        height,
+        mask="auto",
     )
 
 
 def draw_signature(
-    size: Rect, *, title: str, name: str, organisation: str, moment: datetime,
+    size: Rect,
+    *,
+    title: str,
+    name: str,
+    organisation: str,
+    moment: datetime,
     image: bytes | None,
 ) -> bytes:
     """The leader's stamp: title, blue signature image, name, then who/where/when."""
     pdf, out = _new_canvas(size)
     box = Rect(0, 0, size.width, size.height)
     title_lines = [line for line in title.splitlines() if line.strip()]
-    _centred_lines(pdf, [t.upper() for t in title_lines], BOLD, box.height,
-                   box.height * TITLE_BAND, box.width)
+    _centred_lines(
+        pdf,
+        [t.upper() for t in title_lines],
+        font=BOLD,
+        top=box.height,
+        band=box.height * TITLE_BAND,
+        width=box.width,
+    )
     if image is not None:
         _draw_image(pdf, image, image_slot(box), "chữ ký")
     name_top = box.height * (NAME_BAND + INFO_BAND)
-    _centred_lines(pdf, [name], BOLD, name_top, box.height * NAME_BAND, box.width)
-    info = [f"Ký số bởi: {name}", f"Cơ quan: {organisation}",
-            f"Thời gian ký: {format_time(moment)}"]
+    _centred_lines(
+        pdf,
+        [name],
+        font=BOLD,
+        top=name_top,
+        band=box.height * NAME_BAND,
+        width=box.width,
+    )
+    info = [
+        f"Ký số bởi: {name}",
+        f"Cơ quan: {organisation}",
+        f"Thời gian ký: {format_time(moment)}",
+    ]
     pdf.setFillColorRGB(*INFO_COLOUR)
     info_size = min(7.5, box.height * INFO_BAND / (len(info) * 1.2))
     for index, line in enumerate(info):
         pdf.setFont(REGULAR, _fit(line, REGULAR, info_size, box.width - 2 * PADDING))
-        pdf.drawCentredString(box.width / 2,
-                              box.height * INFO_BAND - (index + 1) * info_size * 1.2, line)
+        pdf.drawCentredString(
+            box.width / 2, box.height * INFO_BAND - (index + 1) * info_size * 1.2, line
+        )
     pdf.showPage()
     pdf.save()
     return out.getvalue()
@@ -190,7 +221,9 @@ def draw_text_line(size: Rect, lines: list[str]) -> bytes:
     pdf, out = _new_canvas(size)
     for index, line in enumerate(lines):
         pdf.setFont(REGULAR, _fit(line, REGULAR, 10.0, size.width - 2 * PADDING))
-        pdf.drawRightString(size.width - PADDING, size.height - (index + 1) * 12.5, line)
+        pdf.drawRightString(
+            size.width - PADDING, size.height - (index + 1) * 12.5, line
+        )
     pdf.showPage()
     pdf.save()
     return out.getvalue()

@@ -18,12 +18,12 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from baocao.signing.errors import Code, PdfInputError, SigningError
+from baocao.signing.sign import open_writer
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
-
-from baocao.signing.errors import Code, PdfInputError, SigningError
 
 __all__ = [
     "DATA_FILE_NAME",
@@ -61,22 +61,27 @@ def attach_data(
     :raises SigningError: KS070 when the PDF is already signed (attach first).
     :raises PdfInputError: KS001 when the PDF cannot be read.
     """
-    from baocao.signing.sign import open_writer
-
     writer = open_writer(pdf)
     if any(True for _ in enumerate_sig_fields(writer.prev, filled_status=True)):
         raise SigningError(Code.KS070)
     payload = canonical_json(data)
     digest = hashlib.sha256(payload).hexdigest()
     stream = embed.EmbeddedFileObject.from_file_data(
-        writer, payload, mime_type="application/json",
+        writer,
+        payload,
+        mime_type="application/json",
         params=embed.EmbeddedFileParams(creation_date=now, modification_date=now),
     )
-    embed.embed_file(writer, embed.FileSpec(
-        file_spec_string=DATA_FILE_NAME, file_name=DATA_FILE_NAME,
-        embedded_data=stream, description=f"Dữ liệu báo cáo; SHA-256: {digest}",
-        af_relationship=generic.NameObject("/Data"),
-    ))
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=DATA_FILE_NAME,
+            file_name=DATA_FILE_NAME,
+            embedded_data=stream,
+            description=f"Dữ liệu báo cáo; SHA-256: {digest}",
+            af_relationship=generic.NameObject("/Data"),
+        ),
+    )
     out = BytesIO()
     writer.write(out)
     return out.getvalue(), AttachedData(payload, digest)

@@ -9,7 +9,7 @@ caller.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +19,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Identity", "KeySpec", "issue_crl", "issue_identity", "make_key", "make_name"]
+__all__ = [
+    "Identity",
+    "KeySpec",
+    "issue_crl",
+    "issue_identity",
+    "make_key",
+    "make_name",
+]
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -34,7 +41,12 @@ class KeySpec:
     """RSA modulus bits or elliptic-curve size (224, 256, 384)."""
 
 
-_CURVES = {224: ec.SECP224R1, 256: ec.SECP256R1, 384: ec.SECP384R1, 521: ec.SECP521R1}
+_CURVES: dict[int, Callable[[], ec.EllipticCurve]] = {
+    224: ec.SECP224R1,
+    256: ec.SECP256R1,
+    384: ec.SECP384R1,
+    521: ec.SECP521R1,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,7 @@ def issue_identity(
     not_before: datetime,
     not_after: datetime,
     issuer: Identity | None = None,
-    key: KeySpec = KeySpec(),  # noqa: B008 - frozen dataclass, safe as a default
+    key: KeySpec = KeySpec(),
     ca: bool = False,
     key_usage: frozenset[str] = frozenset({"digital_signature", "content_commitment"}),
     time_stamping: bool = False,
@@ -135,9 +147,7 @@ def issue_identity(
     )
     if issuer is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.key.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
             critical=False,
         )
     if time_stamping:
@@ -147,7 +157,9 @@ def issue_identity(
     if crl_url:
         point = x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(crl_url)],
-            relative_name=None, reasons=None, crl_issuer=None,
+            relative_name=None,
+            reasons=None,
+            crl_issuer=None,
         )
         builder = builder.add_extension(
             x509.CRLDistributionPoints([point]), critical=False
@@ -157,9 +169,15 @@ def issue_identity(
 
 
 _KEY_USAGE_FLAGS = (
-    "digital_signature", "content_commitment", "key_encipherment",
-    "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
-    "encipher_only", "decipher_only",
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
 )
 
 
@@ -178,9 +196,7 @@ def issue_crl(
         .next_update(next_update)
         .add_extension(x509.CRLNumber(1), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.key.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
             critical=False,
         )
     )

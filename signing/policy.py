@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from asn1crypto import x509
-
 from baocao.signing.errors import CertificatePolicyError, Code
 
 __all__ = ["ALLOWED_DIGESTS", "check_certificate", "check_digest", "subject_fields"]

@@ -21,12 +21,17 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from asn1crypto import cms
+from baocao.signing._asn1 import load_certificate
+from baocao.signing._hanko import UrllibTimeStamper
+from baocao.signing.errors import Code, RemoteSigningError, TimestampError
+from baocao.signing.model import SignRequest
+from baocao.signing.sign import _run, prepare, reserved_size
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
@@ -35,13 +40,8 @@ from pyhanko.sign import signers
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-from baocao.signing._asn1 import load_certificate
-from baocao.signing._hanko import UrllibTimeStamper
-from baocao.signing.errors import Code, RemoteSigningError
-from baocao.signing.model import SignRequest
-from baocao.signing.sign import _run, prepare, reserved_size
 
 __all__ = [
     "HttpRemoteSigningClient",
@@ -51,7 +51,11 @@ __all__ = [
     "finish_remote_signing",
 ]
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +90,21 @@ class PendingSignature:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for storing between the two phases."""
+
         def b64(data: bytes) -> str:
             return base64.b64encode(data).decode("ascii")
 
         return {
-            "prepared_pdf": b64(self.prepared_pdf), "reserved_start": self.reserved_start,
-            "reserved_end": self.reserved_end, "document_digest": b64(self.document_digest),
+            "prepared_pdf": b64(self.prepared_pdf),
+            "reserved_start": self.reserved_start,
+            "reserved_end": self.reserved_end,
+            "document_digest": b64(self.document_digest),
             "md_algorithm": self.md_algorithm,
             "signed_attributes": b64(self.signed_attributes),
-            "certificate": b64(self.certificate), "chain": [b64(c) for c in self.chain],
-            "timestamp_url": self.timestamp_url, "timestamp_timeout": self.timestamp_timeout,
+            "certificate": b64(self.certificate),
+            "chain": [b64(c) for c in self.chain],
+            "timestamp_url": self.timestamp_url,
+            "timestamp_timeout": self.timestamp_timeout,
         }
 
     @classmethod
@@ -103,19 +112,27 @@ class PendingSignature:
         """Inverse of :meth:`to_dict`."""
         raw = base64.b64decode
         return cls(
-            prepared_pdf=raw(data["prepared_pdf"]), reserved_start=data["reserved_start"],
-            reserved_end=data["reserved_end"], document_digest=raw(data["document_digest"]),
-            md_algorithm=data["md_algorithm"], signed_attributes=raw(data["signed_attributes"]),
+            prepared_pdf=raw(data["prepared_pdf"]),
+            reserved_start=data["reserved_start"],
+            reserved_end=data["reserved_end"],
+            document_digest=raw(data["document_digest"]),
+            md_algorithm=data["md_algorithm"],
+            signed_attributes=raw(data["signed_attributes"]),
             certificate=raw(data["certificate"]),
             chain=tuple(raw(c) for c in data["chain"]),
-            timestamp_url=data["timestamp_url"], timestamp_timeout=data["timestamp_timeout"],
+            timestamp_url=data["timestamp_url"],
+            timestamp_timeout=data["timestamp_timeout"],
         )
 
 
-def _external(certificate: bytes, chain: Sequence[bytes], value: bytes | int) -> signers.ExternalSigner:
-    store = SimpleCertificateStore()
+def _external(
+    certificate: bytes, chain: Sequence[bytes], value: bytes | int
+) -> signers.ExternalSigner:
+    store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
     store.register_multiple([load_certificate(c) for c in chain])
-    return signers.ExternalSigner(load_certificate(certificate), store, signature_value=value)
+    return signers.ExternalSigner(
+        load_certificate(certificate), store, signature_value=value
+    )
 
 
 def begin_remote_signing(
@@ -129,34 +146,49 @@ def begin_remote_signing(
     prepared = prepare(pdf, request, certificate)
     key = load_certificate(certificate).public_key
     size = (key.bit_size + 7) // 8
-    external = _external(certificate, chain, size if key.algorithm == "rsa" else 2 * size + 9)
+    external = _external(
+        certificate, chain, size if key.algorithm == "rsa" else 2 * size + 9
+    )
     pdf_signer = signers.PdfSigner(
-        prepared.metadata, external, timestamper=prepared.timestamper,
-        stamp_style=prepared.stamp_style, new_field_spec=prepared.field_spec,
+        prepared.metadata,
+        external,
+        timestamper=prepared.timestamper,
+        stamp_style=prepared.stamp_style,
+        new_field_spec=prepared.field_spec,
     )
 
     async def phase_one() -> PendingSignature:
         session = pdf_signer.init_signing_session(prepared.writer)
         session.system_time = request.now
         certificates = [external.signing_cert, *external.cert_registry]
-        reserved = reserved_size(prepared, sum(len(c.dump()) for c in certificates if c))
-        tbs = session.prepare_tbs_document(validation_info=None, bytes_reserved=reserved)
+        reserved = reserved_size(
+            prepared, sum(len(c.dump()) for c in certificates if c)
+        )
+        tbs = session.prepare_tbs_document(
+            validation_info=None, bytes_reserved=reserved
+        )
         digest, output = tbs.digest_tbs_document()
         attributes = await external.signed_attrs(
-            digest.document_digest, session.md_algorithm,
+            digest.document_digest,
+            session.md_algorithm,
             attr_settings=PdfCMSSignedAttributes(signing_time=request.now),
             use_pades=True,
         )
         output.seek(0)
         return PendingSignature(
-            prepared_pdf=bytes(output.read()), reserved_start=digest.reserved_region_start,
-            reserved_end=digest.reserved_region_end, document_digest=digest.document_digest,
-            md_algorithm=session.md_algorithm, signed_attributes=attributes.dump(),
-            certificate=certificate, chain=tuple(chain),
-            timestamp_url=request.timestamp_url, timestamp_timeout=request.timestamp_timeout,
+            prepared_pdf=bytes(output.read()),
+            reserved_start=digest.reserved_region_start,
+            reserved_end=digest.reserved_region_end,
+            document_digest=digest.document_digest,
+            md_algorithm=session.md_algorithm,
+            signed_attributes=attributes.dump(),
+            certificate=certificate,
+            chain=tuple(chain),
+            timestamp_url=request.timestamp_url,
+            timestamp_timeout=request.timestamp_timeout,
         )
 
-    return _run(phase_one(), request, prepared)  # type: ignore[return-value]
+    return _run(phase_one(), request, prepared)
 
 
 def finish_remote_signing(pending: PendingSignature, signature: bytes) -> bytes:
@@ -169,12 +201,16 @@ def finish_remote_signing(pending: PendingSignature, signature: bytes) -> bytes:
     """
     signature = _check_signature(pending, signature)
     external = _external(pending.certificate, pending.chain, signature)
-    timestamper = (UrllibTimeStamper(pending.timestamp_url, pending.timestamp_timeout)
-                   if pending.timestamp_url else None)
+    timestamper = (
+        UrllibTimeStamper(pending.timestamp_url, pending.timestamp_timeout)
+        if pending.timestamp_url
+        else None
+    )
 
     async def phase_two() -> bytes:
         container = await external.async_sign_prescribed_attributes(
-            pending.md_algorithm, cms.CMSAttributes.load(pending.signed_attributes),
+            pending.md_algorithm,
+            cms.CMSAttributes.load(pending.signed_attributes),
             timestamper=timestamper,
         )
         output = BytesIO(pending.prepared_pdf)
@@ -185,9 +221,6 @@ def finish_remote_signing(pending: PendingSignature, signature: bytes) -> bytes:
         )
         await PdfTBSDocument.async_finish_signing(output, prepared, container)
         return output.getvalue()
-
-    from baocao.signing.errors import TimestampError
-    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     try:
         return asyncio.run(phase_two())
@@ -226,8 +259,9 @@ class HttpRemoteSigningClient:
     "done" | "rejected", "signature" (base64, when done)}``.
     """
 
-    def __init__(self, base_url: str, certificate_id: str, timeout: float = 10.0,
-                 token: str = "") -> None:
+    def __init__(
+        self, base_url: str, certificate_id: str, timeout: float = 10.0, token: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.certificate_id = certificate_id
         self.timeout = timeout
@@ -247,19 +281,27 @@ class HttpRemoteSigningClient:
                 answer = json.loads(reply.read())
         except (OSError, urllib.error.URLError, ValueError) as err:
             raise RemoteSigningError(
-                Code.KS040, service=self.base_url, reason="không kết nối được") from err
+                Code.KS040, service=self.base_url, reason="không kết nối được"
+            ) from err
         if not isinstance(answer, dict):
-            raise RemoteSigningError(Code.KS040, service=self.base_url,
-                                     reason="trả lời không đúng định dạng")
+            raise RemoteSigningError(
+                Code.KS040, service=self.base_url, reason="trả lời không đúng định dạng"
+            )
         return answer
 
-    def submit(self, digest: bytes, digest_algorithm: str, description: str = "") -> str:
+    def submit(
+        self, digest: bytes, digest_algorithm: str, description: str = ""
+    ) -> str:
         """Send a digest to sign; return the transaction id."""
-        answer = self._call(f"{self.base_url}/sign", {
-            "certificate_id": self.certificate_id,
-            "digest": base64.b64encode(digest).decode("ascii"),
-            "digest_algorithm": digest_algorithm, "description": description,
-        })
+        answer = self._call(
+            f"{self.base_url}/sign",
+            {
+                "certificate_id": self.certificate_id,
+                "digest": base64.b64encode(digest).decode("ascii"),
+                "digest_algorithm": digest_algorithm,
+                "description": description,
+            },
+        )
         return str(answer.get("transaction_id", ""))
 
     def fetch(self, transaction_id: str) -> bytes | None:
@@ -273,16 +315,24 @@ class HttpRemoteSigningClient:
             return base64.b64decode(str(answer.get("signature", "")))
         if status == "pending":
             return None
-        raise RemoteSigningError(Code.KS040, service=self.base_url,
-                                 reason="người ký từ chối hoặc yêu cầu hết hạn")
+        raise RemoteSigningError(
+            Code.KS040,
+            service=self.base_url,
+            reason="người ký từ chối hoặc yêu cầu hết hạn",
+        )
 
 
 class RemoteSigner:
     """A :class:`~baocao.signing.model.Signer` that waits for a remote service."""
 
-    def __init__(self, client: HttpRemoteSigningClient, certificate: bytes,
-                 chain: Sequence[bytes] = (), poll_interval: float = 0.5,
-                 wait: float = 120.0) -> None:
+    def __init__(
+        self,
+        client: HttpRemoteSigningClient,
+        certificate: bytes,
+        chain: Sequence[bytes] = (),
+        poll_interval: float = 0.5,
+        wait: float = 120.0,
+    ) -> None:
         self._client = client
         self._certificate = certificate
         self._chain = tuple(chain)
@@ -302,12 +352,17 @@ class RemoteSigner:
     async def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         """Submit the digest of ``data`` and poll until the signature arrives."""
         digest = hashlib.new(digest_algorithm, data).digest()
-        transaction = await asyncio.to_thread(self._client.submit, digest, digest_algorithm)
+        transaction = await asyncio.to_thread(
+            self._client.submit, digest, digest_algorithm
+        )
         deadline = time.monotonic() + self.wait
         while time.monotonic() < deadline:
             signature = await asyncio.to_thread(self._client.fetch, transaction)
             if signature is not None:
                 return signature
             await asyncio.sleep(self.poll_interval)
-        raise RemoteSigningError(Code.KS040, service=self._client.base_url,
-                                 reason="hết thời gian chờ xác nhận")
+        raise RemoteSigningError(
+            Code.KS040,
+            service=self._client.base_url,
+            reason="hết thời gian chờ xác nhận",
+        )

@@ -49,8 +49,13 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         """Every check holds."""
-        return (self.intact and self.valid and self.trusted and not self.revoked
-                and not self.modified_after_signing)
+        return (
+            self.intact
+            and self.valid
+            and self.trusted
+            and not self.revoked
+            and not self.modified_after_signing
+        )
 
     def problems(self) -> list[str]:
         """What fails, in Vietnamese."""
@@ -62,8 +67,10 @@ class SignatureReport:
         if self.revoked:
             found.append("chứng thư số đã bị thu hồi")
         elif not self.trusted:
-            found.append("chứng thư số không thuộc tổ chức cung cấp dịch vụ tin cậy "
-                         "hoặc đã hết hạn")
+            found.append(
+                "chứng thư số không thuộc tổ chức cung cấp dịch vụ tin cậy "
+                "hoặc đã hết hạn"
+            )
         if self.intact and self.modified_after_signing:
             found.append("tài liệu đã bị sửa đổi sau khi ký (thêm trang hoặc nội dung)")
         return found
@@ -74,7 +81,9 @@ class SignatureReport:
             "field": self.field_name,
             "name": self.signer_name,
             "organisation": self.organisation,
-            "time": None if self.signing_time is None else format_time(self.signing_time),
+            "time": None
+            if self.signing_time is None
+            else format_time(self.signing_time),
             "level": self.level,
             "intact": self.intact,
             "valid": self.ok,
@@ -118,16 +127,25 @@ class VerificationReport:
         """A few Vietnamese lines for the person receiving the report."""
         if not self.signatures:
             return "KHÔNG HỢP LỆ: tài liệu không có chữ ký số."
-        head = ("HỢP LỆ: tài liệu còn nguyên vẹn, mọi chữ ký số đều hợp lệ."
-                if self.valid else "KHÔNG HỢP LỆ: có chữ ký số không đạt kiểm tra.")
+        head = (
+            "HỢP LỆ: tài liệu còn nguyên vẹn, mọi chữ ký số đều hợp lệ."
+            if self.valid
+            else "KHÔNG HỢP LỆ: có chữ ký số không đạt kiểm tra."
+        )
         lines = [head]
         for index, sig in enumerate(self.signatures, start=1):
-            when = "không rõ" if sig.signing_time is None else format_time(sig.signing_time)
+            when = (
+                "không rõ"
+                if sig.signing_time is None
+                else format_time(sig.signing_time)
+            )
             who = sig.signer_name or "(không đọc được)"
             if sig.organisation and sig.organisation != sig.signer_name:
                 who = f"{who} — {sig.organisation}"
             verdict = "hợp lệ" if sig.ok else "; ".join(sig.problems())
-            lines.append(f"{index}. {who}, ký lúc {when} ({sig.level or '?'}): {verdict}.")
+            lines.append(
+                f"{index}. {who}, ký lúc {when} ({sig.level or '?'}): {verdict}."
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

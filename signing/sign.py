@@ -10,10 +10,25 @@ used.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any, TypeVar
 
 from asn1crypto import x509
+from baocao.signing import appearance
+from baocao.signing._asn1 import load_certificate, to_der
+from baocao.signing._hanko import PdfBytesContent, ProtocolSigner, UrllibTimeStamper
+from baocao.signing.appearance import Rect
+from baocao.signing.errors import (
+    CertificatePolicyError,
+    Code,
+    PdfInputError,
+    SigningError,
+    TimestampError,
+)
+from baocao.signing.model import Appearance, LongTermMaterial, Signer, SignRequest
+from baocao.signing.policy import check_certificate, check_digest, subject_fields
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.generic import IndirectObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -27,22 +42,9 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from baocao.signing import appearance
-from baocao.signing._asn1 import load_certificate, to_der
-from baocao.signing._hanko import PdfBytesContent, ProtocolSigner, UrllibTimeStamper
-from baocao.signing.appearance import Rect
-from baocao.signing.errors import (
-    CertificatePolicyError,
-    Code,
-    PdfInputError,
-    SigningError,
-    TimestampError,
-)
-from baocao.signing.model import Appearance, LongTermMaterial, SignRequest, Signer
-from baocao.signing.policy import check_certificate, check_digest, subject_fields
-
 __all__ = ["sign_pdf"]
 
+T = TypeVar("T")
 DEFAULT_BOX = (230.0, 150.0)
 MARGIN = 36.0
 
@@ -60,8 +62,11 @@ def sign_pdf(pdf: bytes, request: SignRequest, signer: Signer) -> bytes:
     """
     prepared = prepare(pdf, request, signer.certificate)
     pdf_signer = signers.PdfSigner(
-        prepared.metadata, ProtocolSigner(signer), timestamper=prepared.timestamper,
-        stamp_style=prepared.stamp_style, new_field_spec=prepared.field_spec,
+        prepared.metadata,
+        ProtocolSigner(signer),
+        timestamper=prepared.timestamper,
+        stamp_style=prepared.stamp_style,
+        new_field_spec=prepared.field_spec,
     )
     return _run(_sign(pdf_signer, prepared), request, prepared)
 
@@ -89,14 +94,17 @@ def prepare(pdf: bytes, request: SignRequest, certificate_der: bytes) -> Prepare
     field_name = request.field_name or _next_field_name(writer)
     rect, page, stamp = _placement(writer, request, name, organisation)
     field_spec = fields.SigFieldSpec(
-        sig_field_name=field_name, on_page=page,
-        box=None if rect is None else
-        (rect.x, rect.y, rect.x + rect.width, rect.y + rect.height),
+        sig_field_name=field_name,
+        on_page=page,
+        box=None
+        if rect is None
+        else (rect.x, rect.y, rect.x + rect.width, rect.y + rect.height),
     )
     stamp_style = None
     if stamp is not None:
         stamp_style = StaticStampStyle(
-            background=PdfBytesContent(stamp, "BaocaoStamp"), border_width=0,
+            background=PdfBytesContent(stamp, "BaocaoStamp"),
+            border_width=0,
             background_opacity=1.0,
             # The stamp is drawn at the widget's exact size: no margin, no scaling.
             background_layout=layout.SimpleBoxLayoutRule(
@@ -107,9 +115,11 @@ def prepare(pdf: bytes, request: SignRequest, certificate_der: bytes) -> Prepare
         )
     long_term = request.long_term
     metadata = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm=md_algorithm,
+        field_name=field_name,
+        md_algorithm=md_algorithm,
         subfilter=fields.SigSeedSubFilter.PADES,
-        reason=request.reason or None, location=request.location or None,
+        reason=request.reason or None,
+        location=request.location or None,
         name=request.signer_name or None,
         embed_validation_info=long_term is not None,
         validation_context=_validation_context(long_term, request),
@@ -117,9 +127,18 @@ def prepare(pdf: bytes, request: SignRequest, certificate_der: bytes) -> Prepare
     )
     timestamper = None
     if request.timestamp_url:
-        timestamper = UrllibTimeStamper(request.timestamp_url, request.timestamp_timeout)
-    return Prepared(writer, metadata, field_spec, stamp_style, timestamper, request,
-                    request.signer_name or name)
+        timestamper = UrllibTimeStamper(
+            request.timestamp_url, request.timestamp_timeout
+        )
+    return Prepared(
+        writer,
+        metadata,
+        field_spec,
+        stamp_style,
+        timestamper,
+        request,
+        request.signer_name or name,
+    )
 
 
 def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -161,8 +180,10 @@ def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[int, float,
     pages = writer.prev.root["/Pages"]["/Count"]
     index = page if page >= 0 else pages + page
     if not 0 <= index < pages:
-        raise SigningError(Code.KS061, page=page + 1 if page >= 0 else page, pages=pages)
-    node = writer.prev.find_page_for_modification(index)[0].get_object()
+        raise SigningError(
+            Code.KS061, page=page + 1 if page >= 0 else page, pages=pages
+        )
+    node = writer.prev.find_page_for_modification(index)[0].get_object()  # type: ignore[no-untyped-call]
     while "/MediaBox" not in node and "/Parent" in node:
         node = node["/Parent"]
     x1, y1, x2, y2 = (float(v) for v in node.get("/MediaBox", (0, 0, 595, 842)))
@@ -180,8 +201,15 @@ def _placement(
     if kind is Appearance.TEXT_LINE:
         index, width, height = _page_size(writer, 0)
         rect = appearance.text_line_rect(width, height)
-        lines = [line for line in (organisation, request.document_reference,
-                                   appearance.format_time(request.now)) if line]
+        lines = [
+            line
+            for line in (
+                organisation,
+                request.document_reference,
+                appearance.format_time(request.now),
+            )
+            if line
+        ]
         return rect, index, appearance.draw_text_line(rect, lines)
     if kind is Appearance.SEAL:
         leader, index = _leader_box(writer, request.over_field)
@@ -195,8 +223,12 @@ def _placement(
         index, _, _ = _page_size(writer, box.page)
         rect = Rect(box.x, box.y, box.width, box.height)
     stamp = appearance.draw_signature(
-        rect, title=request.title, name=request.signer_name or name,
-        organisation=organisation, moment=request.now, image=request.image,
+        rect,
+        title=request.title,
+        name=request.signer_name or name,
+        organisation=organisation,
+        moment=request.now,
+        image=request.image,
     )
     return rect, index, stamp
 
@@ -221,7 +253,10 @@ def _leader_box(writer: IncrementalPdfFileWriter, field_name: str) -> tuple[Rect
 
 def _page_refs(reader: PdfFileReader) -> list[IndirectObject]:
     count = int(reader.root["/Pages"]["/Count"])
-    return [reader.find_page_for_modification(i)[0] for i in range(count)]
+    return [
+        reader.find_page_for_modification(i)[0]  # type: ignore[no-untyped-call]
+        for i in range(count)
+    ]
 
 
 #: Bytes set aside for the signature container, besides the certificates: the
@@ -250,13 +285,17 @@ async def _sign(pdf_signer: signers.PdfSigner, prepared: Prepared) -> bytes:
     hanko = pdf_signer.signer
     certificates = [hanko.signing_cert, *hanko.cert_registry]
     reserved = reserved_size(prepared, sum(len(c.dump()) for c in certificates if c))
-    tbs = session.prepare_tbs_document(validation_info=validation, bytes_reserved=reserved)
+    tbs = session.prepare_tbs_document(
+        validation_info=validation, bytes_reserved=reserved
+    )
     digest, output = tbs.digest_tbs_document()
     post_sign = await tbs.perform_signature(
         document_digest=digest.document_digest,
         pdf_cms_signed_attrs=PdfCMSSignedAttributes(
             signing_time=session.system_time,
-            adobe_revinfo_attr=None if validation is None else validation.adobe_revinfo_attr,
+            adobe_revinfo_attr=None
+            if validation is None
+            else validation.adobe_revinfo_attr,
         ),
     )
     await post_sign.post_signature_processing(output)
@@ -264,10 +303,12 @@ async def _sign(pdf_signer: signers.PdfSigner, prepared: Prepared) -> bytes:
     return bytes(output.read())
 
 
-def _run(coroutine: object, request: SignRequest, prepared: Prepared) -> bytes:
+def _run(
+    coroutine: Coroutine[Any, Any, T], request: SignRequest, prepared: Prepared
+) -> T:
     """Run a signing coroutine and translate library errors into ours."""
     try:
-        return asyncio.run(coroutine)  # type: ignore[arg-type]
+        return asyncio.run(coroutine)
     except TimestampRequestError as err:
         raise TimestampError(Code.KS030, url=request.timestamp_url) from err
     except (PathBuildingError, PathValidationError) as err:
@@ -280,4 +321,3 @@ def _run(coroutine: object, request: SignRequest, prepared: Prepared) -> bytes:
         raise SigningError(Code.KS050, reason="lỗi trong quá trình tạo chữ ký") from err
     except PdfError as err:
         raise PdfInputError(Code.KS001, what="cần ký") from err
-

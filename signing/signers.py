@@ -9,23 +9,25 @@ passphrase is neither stored on the object nor shown by ``repr`` or logs. The re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from baocao.signing.errors import Code, KeyAccessError
 from cryptography import x509 as pyca_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from baocao.signing.errors import Code, KeyAccessError
-
 __all__ = ["Pkcs11Signer", "Pkcs12Signer", "open_pkcs11_signer"]
 
 logger = logging.getLogger(__name__)
 
-_HASHES = {
-    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512,
-    "sha3_256": hashes.SHA3_256, "sha3_384": hashes.SHA3_384,
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+    "sha3_256": hashes.SHA3_256,
+    "sha3_384": hashes.SHA3_384,
     "sha3_512": hashes.SHA3_512,
 }
 
@@ -59,7 +61,9 @@ class Pkcs12Signer:
         :raises KeyAccessError: KS010 when the passphrase is wrong, the file is
             damaged, or it holds no RSA/ECDSA key with its certificate.
         """
-        secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+        secret = (
+            passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+        )
         try:
             key, certificate, others = pkcs12.load_key_and_certificates(data, secret)
         except (ValueError, TypeError) as err:
@@ -99,7 +103,9 @@ class Pkcs11Signer:
 
     __slots__ = ("_certificate", "_chain", "_inner")
 
-    def __init__(self, inner: object, certificate: bytes, chain: Sequence[bytes]) -> None:
+    def __init__(
+        self, inner: object, certificate: bytes, chain: Sequence[bytes]
+    ) -> None:
         self._inner = inner
         self._certificate = certificate
         self._chain = tuple(chain)
@@ -131,6 +137,7 @@ def open_pkcs11_signer(
     token_label: str,
     pin: str,
     key_label: str,
+    *,
     certificate: bytes | None = None,
     chain: Sequence[bytes] = (),
 ) -> Iterator[Pkcs11Signer]:
@@ -141,10 +148,11 @@ def open_pkcs11_signer(
         (otherwise it is read from the token under ``key_label``).
     :raises KeyAccessError: KS011 when the module, token, PIN or key is wrong.
     """
-    from asn1crypto import x509 as asn1_x509
-    from pkcs11 import exceptions as p11_errors
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign import pkcs11 as hanko_pkcs11
+    # python-pkcs11 is imported only when a token is actually used.
+    from asn1crypto import x509 as asn1_x509  # noqa: PLC0415
+    from pkcs11 import exceptions as p11_errors  # noqa: PLC0415
+    from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
+    from pyhanko.sign import pkcs11 as hanko_pkcs11  # noqa: PLC0415
 
     failure = (p11_errors.PKCS11Error, OSError, RuntimeError, ValueError)
     try:
@@ -158,13 +166,18 @@ def open_pkcs11_signer(
     try:
         signing_cert = asn1_x509.Certificate.load(certificate) if certificate else None
         inner = hanko_pkcs11.PKCS11Signer(
-            session, key_label=key_label, cert_label=key_label, signing_cert=signing_cert
+            session,
+            key_label=key_label,
+            cert_label=key_label,
+            signing_cert=signing_cert,
         )
         try:
             cert_der = inner.signing_cert.dump()
         except failure as err:
             raise KeyAccessError(
-                Code.KS011, token=token_label, reason=f"không tìm thấy khóa '{key_label}'"
+                Code.KS011,
+                token=token_label,
+                reason=f"không tìm thấy khóa '{key_label}'",
             ) from err
         yield Pkcs11Signer(inner, cert_der, chain)
     finally:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from baocao.signing._asn1 import load_certificate, to_der
+from baocao.signing.binding import read_attached_data
+from baocao.signing.errors import Code, PdfInputError
+from baocao.signing.policy import subject_fields
+from baocao.signing.report import SignatureReport, VerificationReport
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -29,18 +33,15 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
-from baocao.signing.report import SignatureReport, VerificationReport
-from baocao.signing._asn1 import load_certificate, to_der
-from baocao.signing.binding import read_attached_data
-from baocao.signing.errors import Code, PdfInputError
-from baocao.signing.policy import subject_fields
-
 __all__ = ["SignatureReport", "VerificationReport", "verify_pdf"]
 
 #: Changes after a signature that do not count as modifying what was signed:
 #: further signatures, their widgets, and long-term validation data.
-BENIGN = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES,
-          ModificationLevel.FORM_FILLING)
+BENIGN = (
+    ModificationLevel.NONE,
+    ModificationLevel.LTA_UPDATES,
+    ModificationLevel.FORM_FILLING,
+)
 
 
 def verify_pdf(
@@ -68,7 +69,9 @@ def verify_pdf(
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as err:
         raise PdfInputError(Code.KS001, what="cần kiểm tra") from err
     kwargs: dict[str, Any] = {
-        "trust_roots": [load_certificate(root, "chứng thư gốc") for root in trust_roots],
+        "trust_roots": [
+            load_certificate(root, "chứng thư gốc") for root in trust_roots
+        ],
         "crls": [to_der(crl) for crl in crls],
         "moment": now,
         "allow_fetching": allow_fetching,
@@ -86,19 +89,24 @@ def verify_pdf(
     )
 
 
-def _context(dss: DocumentSecurityStore | None, kwargs: dict[str, Any]) -> ValidationContext:
+def _context(
+    dss: DocumentSecurityStore | None, kwargs: dict[str, Any]
+) -> ValidationContext:
     if dss is None:
         return ValidationContext(**kwargs)
     return dss.as_validation_context(kwargs)
 
 
 def _check(
-    sig: EmbeddedPdfSignature, context: ValidationContext, revocation_known: bool,
+    sig: EmbeddedPdfSignature,
+    context: ValidationContext,
+    revocation_known: bool,
     has_dss: bool,
 ) -> SignatureReport:
     try:
         status = validate_pdf_signature(
-            sig, signer_validation_context=context,
+            sig,
+            signer_validation_context=context,
             key_usage_settings=KeyUsageConstraints(
                 key_usage={"digital_signature", "non_repudiation"},
                 match_all_key_usages=False,
@@ -108,11 +116,15 @@ def _check(
         return _broken(sig)
     name, organisation = subject_fields(status.signing_cert)
     timestamp = status.timestamp_validity
-    signing_time = timestamp.timestamp if timestamp is not None else status.signer_reported_dt
+    signing_time = (
+        timestamp.timestamp if timestamp is not None else status.signer_reported_dt
+    )
     level = "B-B"
     if timestamp is not None:
         level = "B-LT" if has_dss else "B-T"
-    timestamp_ok = timestamp is None or (timestamp.intact and timestamp.valid and timestamp.trusted)
+    timestamp_ok = timestamp is None or (
+        timestamp.intact and timestamp.valid and timestamp.trusted
+    )
     return SignatureReport(
         field_name=sig.field_name,
         signer_name=name,
@@ -142,10 +154,17 @@ def _modified(status: PdfSignatureStatus) -> bool:
 def _broken(sig: EmbeddedPdfSignature) -> SignatureReport:
     """A signature whose container cannot even be parsed: nothing holds."""
     return SignatureReport(
-        field_name=sig.field_name, signer_name="", organisation="",
-        certificate_sha256="", signing_time=None, level="", intact=False,
-        valid=False, trusted=False, revoked=False, revocation_checked=False,
-        covers_whole_document=False, modified_after_signing=True,
+        field_name=sig.field_name,
+        signer_name="",
+        organisation="",
+        certificate_sha256="",
+        signing_time=None,
+        level="",
+        intact=False,
+        valid=False,
+        trusted=False,
+        revoked=False,
+        revocation_checked=False,
+        covers_whole_document=False,
+        modified_after_signing=True,
     )
-
-

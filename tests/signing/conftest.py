@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import tsp
+from baocao.signing import Pkcs12Signer
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from support import ROOT
-
-from baocao.signing import Pkcs12Signer
 
 PKI = ROOT / "tests" / "fixtures" / "pki"
 PASSPHRASE = (PKI / "PASSPHRASE.txt").read_text(encoding="utf-8").strip()
@@ -67,7 +66,7 @@ def report_pdf() -> bytes:
 class _TsaHandler(BaseHTTPRequestHandler):
     stamper: DummyTimeStamper
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
         request = tsp.TimeStampReq.load(self.rfile.read(length))
         reply = self.stamper.request_tsa_response(request).dump()
@@ -77,7 +76,7 @@ class _TsaHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the test output quiet."""
 
 

@@ -18,12 +18,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from PIL import Image
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
-from reportlab.pdfbase import pdfmetrics
-from support import require
-
 from baocao.signing import (
     Appearance,
     Box,
@@ -33,6 +27,11 @@ from baocao.signing import (
     sign_pdf,
 )
 from baocao.signing.appearance import BOLD, Rect, image_slot, seal_rect
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+from reportlab.pdfbase import pdfmetrics
+from support import require
 
 P12 = Callable[[str], Pkcs12Signer]
 BOX = Box(x=330, y=60, width=230, height=150, page=-1)
@@ -41,11 +40,22 @@ PAGE_HEIGHT = 841.89
 
 @pytest.fixture
 def signed(report_pdf: bytes, p12: P12, now: datetime) -> bytes:
-    leader = sign_pdf(report_pdf, SignRequest(
-        now=now, appearance=Appearance.SIGNATURE, box=BOX, title="CHỦ TỊCH",
-        image=demo_image("signature")), p12("leader"))
-    return sign_pdf(leader, SignRequest(
-        now=now, appearance=Appearance.SEAL, image=demo_image("seal")), p12("seal"))
+    leader = sign_pdf(
+        report_pdf,
+        SignRequest(
+            now=now,
+            appearance=Appearance.SIGNATURE,
+            box=BOX,
+            title="CHỦ TỊCH",
+            image=demo_image("signature"),
+        ),
+        p12("leader"),
+    )
+    return sign_pdf(
+        leader,
+        SignRequest(now=now, appearance=Appearance.SEAL, image=demo_image("seal")),
+        p12("seal"),
+    )
 
 
 def words(pdf: bytes, tmp_path: Path) -> list[tuple[str, float, float, float, float]]:
@@ -53,11 +63,20 @@ def words(pdf: bytes, tmp_path: Path) -> list[tuple[str, float, float, float, fl
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     path = tmp_path / "in.pdf"
     path.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-    return [(m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3]))
-            for m in re.findall(pattern, html)]
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    number = r'"([\d.]+)"'
+    pattern = (
+        f"<word xMin={number} yMin={number} xMax={number} yMax={number}>([^<]*)</word>"
+    )
+    return [
+        (m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+        for m in re.findall(pattern, html)
+    ]
 
 
 def render(pdf: bytes, tmp_path: Path) -> Image.Image:
@@ -65,16 +84,29 @@ def render(pdf: bytes, tmp_path: Path) -> Image.Image:
     require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
     path = tmp_path / "in.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "72", "-png", "-singlefile", str(path),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-png",
+            "-singlefile",
+            str(path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     return Image.open(tmp_path / "page.png").convert("RGB")
 
 
-def count(image: Image.Image, rect: Rect, test: Callable[[tuple[int, int, int]], bool]) -> int:
+def count(
+    image: Image.Image, rect: Rect, test: Callable[[tuple[int, int, int]], bool]
+) -> int:
     """Pixels inside ``rect`` (PDF coordinates) that pass ``test``."""
     top = round(PAGE_HEIGHT - rect.y - rect.height)
-    crop = image.crop((round(rect.x), top, round(rect.x + rect.width),
-                       round(PAGE_HEIGHT - rect.y)))
+    crop = image.crop(
+        (round(rect.x), top, round(rect.x + rect.width), round(PAGE_HEIGHT - rect.y))
+    )
     return sum(1 for pixel in crop.get_flattened_data() if test(pixel))
 
 
@@ -92,7 +124,9 @@ def test_vietnamese_text_has_true_width(signed: bytes, tmp_path: Path) -> None:
     line = [w for w in found if w[0] in {"Nguyễn", "Văn", "An"} and w[4] - w[2] > 8]
     assert [w[0] for w in line[:3]] == ["Nguyễn", "Văn", "An"]
     width = line[2][3] - line[0][1]
-    assert width == pytest.approx(pdfmetrics.stringWidth("Nguyễn Văn An", BOLD, 11), abs=1.5)
+    assert width == pytest.approx(
+        pdfmetrics.stringWidth("Nguyễn Văn An", BOLD, 11), abs=1.5
+    )
     centre = (line[0][1] + line[2][3]) / 2
     assert centre == pytest.approx(BOX.x + BOX.width / 2, abs=1.5)
     text = " ".join(w[0] for w in found)
@@ -123,9 +157,15 @@ def test_text_line_sits_top_right(
     report_pdf: bytes, p12: P12, now: datetime, tmp_path: Path
 ) -> None:
     """Attachments: no image, organisation/number/time at the top right, 10 pt."""
-    signed = sign_pdf(report_pdf, SignRequest(
-        now=now, appearance=Appearance.TEXT_LINE, document_reference="Số: 12/BC-UBND"),
-        p12("seal"))
+    signed = sign_pdf(
+        report_pdf,
+        SignRequest(
+            now=now,
+            appearance=Appearance.TEXT_LINE,
+            document_reference="Số: 12/BC-UBND",
+        ),
+        p12("seal"),
+    )
     found = {w[0]: w for w in words(signed, tmp_path)}
     number = found["12/BC-UBND"]
     assert number[3] > 500 and number[2] < 60
@@ -133,7 +173,9 @@ def test_text_line_sits_top_right(
     assert "2026-11-28T14:00:00+07:00" in found
 
 
-def test_invisible_signature_has_no_area(report_pdf: bytes, p12: P12, now: datetime) -> None:
+def test_invisible_signature_has_no_area(
+    report_pdf: bytes, p12: P12, now: datetime
+) -> None:
     signed = sign_pdf(report_pdf, SignRequest(now=now), p12("leader"))
     reader = PdfFileReader(BytesIO(signed))
     ((_, _, field_ref),) = list(enumerate_sig_fields(reader))

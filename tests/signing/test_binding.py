@@ -9,23 +9,26 @@ from datetime import datetime
 from io import BytesIO
 
 import pytest
-from pyhanko.pdf_utils import embed, generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
 from baocao.signing import (
     DATA_FILE_NAME,
     Code,
     Pkcs12Signer,
-    SignRequest,
     SigningError,
+    SignRequest,
     attach_data,
     canonical_json,
     read_attached_data,
     sign_pdf,
     verify_pdf,
 )
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-DATA = {"Biểu 01!D10": 1250, "Biểu 01!D11": 3.5, "Thuyết minh!B4": "Tăng trưởng ổn định"}
+DATA = {
+    "Biểu 01!D10": 1250,
+    "Biểu 01!D11": 3.5,
+    "Thuyết minh!B4": "Tăng trưởng ổn định",
+}
 P12 = Callable[[str], Pkcs12Signer]
 
 
@@ -65,9 +68,14 @@ def test_changing_data_after_signing_leaves_the_signed_state(
     writer = IncrementalPdfFileWriter(BytesIO(signed))
     forged = canonical_json({**DATA, "Biểu 01!D10": 9999})
     stream = embed.EmbeddedFileObject.from_file_data(writer, forged)
-    embed.embed_file(writer, embed.FileSpec(
-        file_spec_string=DATA_FILE_NAME, embedded_data=stream,
-        af_relationship=generic.NameObject("/Data")))
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=DATA_FILE_NAME,
+            embedded_data=stream,
+            af_relationship=generic.NameObject("/Data"),
+        ),
+    )
     out = BytesIO()
     writer.write(out)
     report = verify_pdf(out.getvalue(), roots, now)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-
 from baocao.signing import (
     CertificatePolicyError,
     Code,
@@ -24,13 +23,22 @@ P12 = Callable[[str], Pkcs12Signer]
     [
         ("weak_rsa", Code.KS020, {"subject": "Khóa RSA yếu", "bits": 1024}),
         ("weak_ec", Code.KS021, {"subject": "Khóa ECDSA yếu", "bits": 224}),
-        ("expired", Code.KS025, {"subject": "Phạm Thị Dung", "end": "01/01/2024 00:00:00"}),
+        (
+            "expired",
+            Code.KS025,
+            {"subject": "Phạm Thị Dung", "end": "01/01/2024 00:00:00"},
+        ),
         ("no_usage", Code.KS026, {"subject": "Sai mục đích khóa"}),
     ],
     ids=["rsa-1024", "ecdsa-224", "expired", "key-usage"],
 )
 def test_certificate_refused(
-    name: str, code: Code, fields: dict[str, object], report_pdf: bytes, p12: P12,
+    *,
+    name: str,
+    code: Code,
+    fields: dict[str, object],
+    report_pdf: bytes,
+    p12: P12,
     now: datetime,
 ) -> None:
     """#6.4: refuse RSA < 2048, ECDSA < 256, expired or non-signing certificates."""
@@ -45,7 +53,8 @@ def test_not_yet_valid_certificate_refused(report_pdf: bytes, p12: P12) -> None:
     with pytest.raises(CertificatePolicyError) as caught:
         sign_pdf(report_pdf, SignRequest(now=early), p12("leader"))
     assert caught.value.message == Code.KS024.format(
-        subject="Nguyễn Văn An", start="01/01/2026 00:00:00")
+        subject="Nguyễn Văn An", start="01/01/2026 00:00:00"
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["sha1", "SHA-1", "md5"], ids=str)
@@ -53,7 +62,9 @@ def test_weak_digest_refused(
     algorithm: str, report_pdf: bytes, p12: P12, now: datetime
 ) -> None:
     with pytest.raises(CertificatePolicyError) as caught:
-        sign_pdf(report_pdf, SignRequest(now=now, md_algorithm=algorithm), p12("leader"))
+        sign_pdf(
+            report_pdf, SignRequest(now=now, md_algorithm=algorithm), p12("leader")
+        )
     assert caught.value.message == Code.KS023.format(algorithm=algorithm)
 
 

@@ -9,38 +9,69 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from support import require
-
 from baocao.signing import Appearance, Pkcs12Signer, SignRequest, demo_image, sign_pdf
+from support import require
 
 P12 = Callable[[str], Pkcs12Signer]
 
 
-def pyhanko_validate(pdf: bytes, tmp_path: Path, pki_dir: Path) -> subprocess.CompletedProcess[str]:
+def pyhanko_validate(
+    pdf: bytes, tmp_path: Path, pki_dir: Path
+) -> subprocess.CompletedProcess[str]:
     executable = Path(sys.executable).with_name("pyhanko")
     command = str(executable) if executable.exists() else shutil.which("pyhanko")
     require(command is not None, "the pyhanko command line (pip install pyhanko-cli)")
     path = tmp_path / "signed.pdf"
     path.write_bytes(pdf)
     return subprocess.run(
-        [str(command), "sign", "validate", "--trust", str(pki_dir / "root.pem"),
-         "--trust-replace", "--no-revocation-check",
-         "--validation-time", "2026-11-28T08:00:00+00:00",
-         "--executive-summary", str(path)],
-        capture_output=True, text=True, check=False,
+        [
+            str(command),
+            "sign",
+            "validate",
+            "--trust",
+            str(pki_dir / "root.pem"),
+            "--trust-replace",
+            "--no-revocation-check",
+            "--validation-time",
+            "2026-11-28T08:00:00+00:00",
+            "--executive-summary",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_leader_and_seal_b_t_validate_with_pyhanko(
-    report_pdf: bytes, p12: P12, now: datetime, tsa_url: str, tmp_path: Path,
+    *,
+    report_pdf: bytes,
+    p12: P12,
+    now: datetime,
+    tsa_url: str,
+    tmp_path: Path,
     pki_dir: Path,
 ) -> None:
-    leader = sign_pdf(report_pdf, SignRequest(
-        now=now, appearance=Appearance.SIGNATURE, image=demo_image("signature"),
-        timestamp_url=tsa_url), p12("leader"))
-    both = sign_pdf(leader, SignRequest(
-        now=now, appearance=Appearance.SEAL, image=demo_image("seal"),
-        timestamp_url=tsa_url), p12("seal"))
+    leader = sign_pdf(
+        report_pdf,
+        SignRequest(
+            now=now,
+            appearance=Appearance.SIGNATURE,
+            image=demo_image("signature"),
+            timestamp_url=tsa_url,
+        ),
+        p12("leader"),
+    )
+    both = sign_pdf(
+        leader,
+        SignRequest(
+            now=now,
+            appearance=Appearance.SEAL,
+            image=demo_image("seal"),
+            timestamp_url=tsa_url,
+        ),
+        p12("seal"),
+    )
     result = pyhanko_validate(both, tmp_path, pki_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     verdicts = [line.rsplit(":", 1)[-1] for line in result.stdout.split()]
@@ -48,11 +79,15 @@ def test_leader_and_seal_b_t_validate_with_pyhanko(
 
 
 def test_tampered_copy_is_invalid_for_pyhanko(
-    p12: P12, now: datetime, tmp_path: Path, pki_dir: Path,
+    p12: P12,
+    now: datetime,
+    tmp_path: Path,
+    pki_dir: Path,
     pdf_maker: Callable[..., bytes],
 ) -> None:
     signed = sign_pdf(pdf_maker(amount="1000"), SignRequest(now=now), p12("leader"))
-    result = pyhanko_validate(signed.replace(b"Tong so: 1000", b"Tong so: 1009"),
-                              tmp_path, pki_dir)
+    result = pyhanko_validate(
+        signed.replace(b"Tong so: 1000", b"Tong so: 1009"), tmp_path, pki_dir
+    )
     assert result.returncode != 0
     assert "INVALID" in result.stdout

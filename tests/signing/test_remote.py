@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, utils
-
 from baocao.signing import (
     Code,
     HttpRemoteSigningClient,
@@ -32,13 +29,16 @@ from baocao.signing import (
     verify_pdf,
 )
 from baocao.signing._asn1 import to_der
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, utils
 
 Start = Callable[[type[BaseHTTPRequestHandler]], str]
 
 
 def leader_key(pki_dir: Path):  # type: ignore[no-untyped-def]
     return serialization.load_pem_private_key(
-        (pki_dir / "leader.key.pem").read_bytes(), password=None)
+        (pki_dir / "leader.key.pem").read_bytes(), password=None
+    )
 
 
 def sign_digest(key, digest: bytes) -> bytes:  # type: ignore[no-untyped-def]
@@ -59,14 +59,17 @@ def make_service(key, refuse: bool = False) -> type[BaseHTTPRequestHandler]:  # 
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             number = str(len(self.transactions) + 1)
-            self.transactions[number] = {"digest": base64.b64decode(body["digest"]),
-                                         "polls": 0, "request": body}
+            self.transactions[number] = {
+                "digest": base64.b64decode(body["digest"]),
+                "polls": 0,
+                "request": body,
+            }
             self._reply({"transaction_id": number})
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             entry = self.transactions[self.path.rsplit("/", 1)[-1]]
             entry["polls"] = int(entry["polls"]) + 1  # type: ignore[call-overload]
             if refuse:
@@ -75,30 +78,42 @@ def make_service(key, refuse: bool = False) -> type[BaseHTTPRequestHandler]:  # 
                 self._reply({"status": "pending"})
             else:
                 signature = sign_digest(key, entry["digest"])  # type: ignore[arg-type]
-                self._reply({"status": "done",
-                             "signature": base64.b64encode(signature).decode()})
+                self._reply(
+                    {
+                        "status": "done",
+                        "signature": base64.b64encode(signature).decode(),
+                    }
+                )
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
     return Service
 
 
 def certs(pki_dir: Path) -> tuple[bytes, list[bytes]]:
-    return (to_der((pki_dir / "leader.pem").read_bytes()),
-            [to_der((pki_dir / "intermediate.pem").read_bytes())])
+    return (
+        to_der((pki_dir / "leader.pem").read_bytes()),
+        [to_der((pki_dir / "intermediate.pem").read_bytes())],
+    )
 
 
 def test_two_phase_signing(
-    report_pdf: bytes, roots: list[bytes], now: datetime, pki_dir: Path,
-    start_server: Start, tsa_url: str,
+    *,
+    report_pdf: bytes,
+    roots: list[bytes],
+    now: datetime,
+    pki_dir: Path,
+    start_server: Start,
+    tsa_url: str,
 ) -> None:
     """Phase one gives a digest; the state survives JSON; phase two embeds it (B-T)."""
     service = make_service(leader_key(pki_dir))
     client = HttpRemoteSigningClient(start_server(service), certificate_id="cts-01")
     certificate, chain = certs(pki_dir)
     pending = begin_remote_signing(
-        report_pdf, SignRequest(now=now, timestamp_url=tsa_url), certificate, chain)
+        report_pdf, SignRequest(now=now, timestamp_url=tsa_url), certificate, chain
+    )
     stored = json.loads(json.dumps(pending.to_dict()))
     transaction = client.submit(pending.digest_to_sign, pending.md_algorithm)
     assert client.fetch(transaction) is None
@@ -123,11 +138,16 @@ def test_wrong_signature_is_refused(
 
 
 def test_remote_signer_waits_for_confirmation(
-    report_pdf: bytes, roots: list[bytes], now: datetime, pki_dir: Path,
+    report_pdf: bytes,
+    roots: list[bytes],
+    now: datetime,
+    pki_dir: Path,
     start_server: Start,
 ) -> None:
     """The one-shot RemoteSigner polls until the signer has confirmed."""
-    client = HttpRemoteSigningClient(start_server(make_service(leader_key(pki_dir))), "x")
+    client = HttpRemoteSigningClient(
+        start_server(make_service(leader_key(pki_dir))), "x"
+    )
     certificate, chain = certs(pki_dir)
     signer = RemoteSigner(client, certificate, chain, poll_interval=0.01, wait=5)
     signed = sign_pdf(report_pdf, SignRequest(now=now), signer)
@@ -139,9 +159,15 @@ def test_refusal_is_a_clear_error(
 ) -> None:
     url = start_server(make_service(leader_key(pki_dir), refuse=True))
     certificate, chain = certs(pki_dir)
-    signer = RemoteSigner(HttpRemoteSigningClient(url, "x"), certificate, chain,
-                          poll_interval=0.01, wait=5)
+    signer = RemoteSigner(
+        HttpRemoteSigningClient(url, "x"),
+        certificate,
+        chain,
+        poll_interval=0.01,
+        wait=5,
+    )
     with pytest.raises(RemoteSigningError) as caught:
         sign_pdf(report_pdf, SignRequest(now=now), signer)
     assert caught.value.message == Code.KS040.format(
-        service=url, reason="người ký từ chối hoặc yêu cầu hết hạn")
+        service=url, reason="người ký từ chối hoặc yêu cầu hết hạn"
+    )

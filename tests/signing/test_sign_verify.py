@@ -11,10 +11,6 @@ from datetime import datetime
 from io import BytesIO
 
 import pytest
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.writer import PageObject
-
 from baocao.signing import (
     Appearance,
     Code,
@@ -25,17 +21,30 @@ from baocao.signing import (
     sign_pdf,
     verify_pdf,
 )
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import PageObject
 
 P12 = Callable[[str], Pkcs12Signer]
 
 
 def leader_then_seal(pdf: bytes, p12: P12, now: datetime) -> bytes:
     """The leader signs visibly, then the agency seals over the signature."""
-    leader = sign_pdf(pdf, SignRequest(
-        now=now, appearance=Appearance.SIGNATURE, title="CHỦ TỊCH",
-        image=demo_image("signature")), p12("leader"))
-    return sign_pdf(leader, SignRequest(
-        now=now, appearance=Appearance.SEAL, image=demo_image("seal")), p12("seal"))
+    leader = sign_pdf(
+        pdf,
+        SignRequest(
+            now=now,
+            appearance=Appearance.SIGNATURE,
+            title="CHỦ TỊCH",
+            image=demo_image("signature"),
+        ),
+        p12("leader"),
+    )
+    return sign_pdf(
+        leader,
+        SignRequest(now=now, appearance=Appearance.SEAL, image=demo_image("seal")),
+        p12("seal"),
+    )
 
 
 def test_invisible_signature_is_valid(
@@ -47,7 +56,9 @@ def test_invisible_signature_is_valid(
     assert report.valid and report.intact and report.trusted
     (sig,) = report.signatures
     assert (sig.signer_name, sig.organisation) == (
-        "Nguyễn Văn An", "Ủy ban nhân dân tỉnh Đồng Tháp")
+        "Nguyễn Văn An",
+        "Ủy ban nhân dân tỉnh Đồng Tháp",
+    )
     assert sig.level == "B-B"
     assert sig.signing_time == now
     assert sig.covers_whole_document and not sig.modified_after_signing
@@ -85,15 +96,17 @@ def test_one_changed_byte_is_detected(
     report = verify_pdf(tampered, roots, now)
     assert not report.valid and not report.intact
     assert report.signatures[0].problems()[0] == (
-        "nội dung đã bị thay đổi sau khi ký (chữ ký không còn khớp)")
+        "nội dung đã bị thay đổi sau khi ký (chữ ký không còn khớp)"
+    )
     assert report.summary().startswith("KHÔNG HỢP LỆ")
 
 
 def append_page(pdf: bytes) -> bytes:
     """Add a page with an incremental update, as a forger would."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    content = writer.add_object(generic.StreamObject(
-        stream_data=b"BT /F1 12 Tf 72 700 Td (Trang them) Tj ET"))
+    content = writer.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (Trang them) Tj ET")
+    )
     box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
     writer.insert_page(PageObject(contents=content, media_box=box))
     out = BytesIO()
@@ -127,11 +140,15 @@ def test_self_signed_certificate_is_not_trusted(
     report = verify_pdf(signed, roots, now)
     assert not report.trusted
     assert report.signatures[0].problems() == [
-        "chứng thư số không thuộc tổ chức cung cấp dịch vụ tin cậy hoặc đã hết hạn"]
+        "chứng thư số không thuộc tổ chức cung cấp dịch vụ tin cậy hoặc đã hết hạn"
+    ]
 
 
 def test_revoked_certificate_is_reported(
-    report_pdf: bytes, roots: list[bytes], p12: P12, now: datetime,
+    report_pdf: bytes,
+    roots: list[bytes],
+    p12: P12,
+    now: datetime,
     pki: Callable[[str], bytes],
 ) -> None:
     """#6.5: revocation when available (CRL of the issuing CA)."""
@@ -153,8 +170,11 @@ def test_unsigned_pdf_is_not_valid(
     assert report.summary() == "KHÔNG HỢP LỆ: tài liệu không có chữ ký số."
 
 
-@pytest.mark.parametrize("data", [b"", b"not a pdf", b"%PDF-1.7\n garbage"],
-                         ids=["empty", "text", "truncated"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not a pdf", b"%PDF-1.7\n garbage"],
+    ids=["empty", "text", "truncated"],
+)
 def test_not_a_pdf_is_refused(
     data: bytes, roots: list[bytes], p12: P12, now: datetime
 ) -> None:

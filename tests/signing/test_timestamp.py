@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-
 from baocao.signing import (
     CertificatePolicyError,
     Code,
@@ -35,7 +34,9 @@ def long_term(pki: Callable[[str], bytes]) -> LongTermMaterial:
 def test_b_t_carries_the_tsa_time(
     report_pdf: bytes, roots: list[bytes], p12: P12, now: datetime, tsa_url: str
 ) -> None:
-    signed = sign_pdf(report_pdf, SignRequest(now=now, timestamp_url=tsa_url), p12("leader"))
+    signed = sign_pdf(
+        report_pdf, SignRequest(now=now, timestamp_url=tsa_url), p12("leader")
+    )
     report = verify_pdf(signed, roots, now)
     assert report.valid
     (sig,) = report.signatures
@@ -44,7 +45,12 @@ def test_b_t_carries_the_tsa_time(
 
 
 def test_b_lt_embeds_revocation_data(
-    report_pdf: bytes, roots: list[bytes], p12: P12, now: datetime, tsa_url: str,
+    *,
+    report_pdf: bytes,
+    roots: list[bytes],
+    p12: P12,
+    now: datetime,
+    tsa_url: str,
     pki: Callable[[str], bytes],
 ) -> None:
     """B-LT: the CRLs travel in the document, so verification needs none given."""
@@ -58,7 +64,10 @@ def test_b_lt_embeds_revocation_data(
 
 
 def test_b_lt_refuses_a_revoked_signer(
-    report_pdf: bytes, p12: P12, now: datetime, tsa_url: str,
+    report_pdf: bytes,
+    p12: P12,
+    now: datetime,
+    tsa_url: str,
     pki: Callable[[str], bytes],
 ) -> None:
     request = SignRequest(now=now, timestamp_url=tsa_url, long_term=long_term(pki))
@@ -70,7 +79,9 @@ def test_b_lt_refuses_a_revoked_signer(
 def test_leader_b_t_then_seal_b_t(
     report_pdf: bytes, roots: list[bytes], p12: P12, now: datetime, tsa_url: str
 ) -> None:
-    first = sign_pdf(report_pdf, SignRequest(now=now, timestamp_url=tsa_url), p12("leader"))
+    first = sign_pdf(
+        report_pdf, SignRequest(now=now, timestamp_url=tsa_url), p12("leader")
+    )
     both = sign_pdf(first, SignRequest(now=now, timestamp_url=tsa_url), p12("seal"))
     report = verify_pdf(both, roots, now)
     assert report.valid
@@ -82,6 +93,9 @@ def test_unreachable_tsa_is_a_clear_error(
 ) -> None:
     url = "http://127.0.0.1:9/tsa"
     with pytest.raises(TimestampError) as caught:
-        sign_pdf(report_pdf, SignRequest(now=now, timestamp_url=url, timestamp_timeout=2),
-                 p12("leader"))
+        sign_pdf(
+            report_pdf,
+            SignRequest(now=now, timestamp_url=url, timestamp_timeout=2),
+            p12("leader"),
+        )
     assert caught.value.message == Code.KS030.format(url=url)
