@@ -6,6 +6,7 @@ posting later is refused unless the notice is marked urgent (an incident).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from baocao.platform.models import Announcement
@@ -111,16 +112,38 @@ def get_announcement(ident: str) -> Announcement:
     return item
 
 
-def active_announcements(now: datetime) -> list[Announcement]:
-    """Notices every page shows at ``now``: posted, not withdrawn, window not over."""
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice ready for the page layout: times in Vietnam's time zone."""
+
+    id: str
+    title: str
+    message: str
+    starts_at: datetime
+    ends_at: datetime
+    urgent: bool
+
+
+def active_announcements(now: datetime) -> list[Notice]:
+    """Notices every page shows at ``now``: posted, not withdrawn, window not over.
+
+    This is the context function of the base template (``baocao_announcements``).
+    """
     moment = utc_naive(now)
-    return list(
-        Announcement.objects(
-            shown_from__lte=moment,
-            ends_at__gt=moment,
-            withdrawn_at=None,
-        ).order_by("starts_at")
-    )
+    found = Announcement.objects(
+        shown_from__lte=moment, ends_at__gt=moment, withdrawn_at=None
+    ).order_by("starts_at")
+    return [
+        Notice(
+            id=str(a.pk),
+            title=a.title,
+            message=a.body,
+            starts_at=as_local(a.starts_at),
+            ends_at=as_local(a.ends_at),
+            urgent=a.urgent,
+        )
+        for a in found
+    ]
 
 
 def list_announcements(limit: int = 100) -> list[Announcement]:

@@ -99,7 +99,7 @@ class Code(DetailEnum):
     TK006 = Detail("no roles", "Hãy chọn ít nhất một vai trò cho tài khoản.")
     TK007 = Detail(
         "weak password",
-        "Mật khẩu phải có ít nhất {min} ký tự, gồm chữ hoa, chữ thường và chữ số.",
+        "Mật khẩu chưa đạt yêu cầu: {why}",
     )
     TK008 = Detail("bad email", "Địa chỉ thư điện tử '{email}' không hợp lệ.")
     TK009 = Detail(
@@ -128,6 +128,10 @@ class Code(DetailEnum):
     HT007 = Detail(
         "expected before created",
         "Thời gian dự kiến hoàn thành ({when}) phải sau thời điểm nhận yêu cầu.",
+    )
+    HT009 = Detail(
+        "missing window",
+        "Hãy nhập đủ thời gian bắt đầu và kết thúc bảo trì (giờ Việt Nam).",
     )
     HT008 = Detail("text too long", "Nội dung dài quá {max} ký tự. Hãy rút gọn.")
 

@@ -153,7 +153,13 @@ def tree(*, now: datetime, include_closed: bool = False) -> list[TreeNode]:
         node = nodes[unit.code] = TreeNode(unit)
         parent = nodes.get(unit.parent or "")
         (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (_KIND_ORDER.get(n.unit.kind, 9), n.unit.path))
     return roots
+
+
+#: Order of the kinds among siblings: departments before communes, then sub-units.
+_KIND_ORDER = {"province": 0, "department": 1, "commune": 2, "subunit": 3}
 
 
 # --- rules -------------------------------------------------------------------
@@ -196,6 +202,8 @@ def placement_error(kind: UnitKind, parent_kind: str | None) -> str | None:
 def check_placement(
     code: str, kind: UnitKind, parent: Unit | None, now: datetime
 ) -> None:
+    if parent is not None and code in parent.path.split("/"):
+        raise InvalidInput(Code.DV006, code=code, parent=parent.code)
     if parent is not None and not parent.is_active(now):
         raise InvalidInput(Code.DV005, parent=parent.code)
     hint = placement_error(kind, parent.kind if parent else None)
@@ -207,8 +215,6 @@ def check_placement(
             parent_kind=parent.kind if parent else "(không có)",
             hint=hint,
         )
-    if parent is not None and code in parent.path.split("/"):
-        raise InvalidInput(Code.DV006, code=code, parent=parent.code)
 
 
 def parent_unit(parent: str | None) -> Unit | None:

@@ -28,6 +28,7 @@ def mongo() -> Iterator[Any]:
     """A connected, empty database for one test (disconnected afterwards)."""
     uri = os.environ.get("BAOCAO_TEST_MONGODB_URI")
     name = f"baocao_test_{uuid.uuid4().hex[:12]}"
+    mongoengine.disconnect()  # an app built by an earlier test may still be connected
     if uri:
         mongoengine.connect(db=name, host=uri, uuidRepresentation="standard")
     else:

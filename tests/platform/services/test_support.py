@@ -154,8 +154,12 @@ def test_announcement_window_and_notice(mongo: Any) -> None:
         actor="admin",
         now=local(2, 9),
     )
-    assert announcements.active_announcements(local(2, 9)) == [item]
-    assert announcements.active_announcements(local(4, 10, 59)) == [item]
+    shown = announcements.active_announcements(local(2, 9))
+    assert [(n.id, n.title, n.message) for n in shown] == [
+        (str(item.pk), "Bảo trì hệ thống", "Hệ thống tạm dừng.")
+    ]
+    assert shown[0].starts_at.strftime("%H:%M %d/%m/%Y") == "09:00 04/03/2026"
+    assert len(announcements.active_announcements(local(4, 10, 59))) == 1
     assert announcements.active_announcements(local(4, 11)) == []
     assert announcements.active_announcements(local(2, 8)) == []
     announcements.withdraw_announcement(str(item.pk), actor="admin", now=local(2, 10))

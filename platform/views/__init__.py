@@ -1,0 +1,64 @@
+"""Domain views (FAB ``BaseView``s over MongoEngine), registered by ``create_app``.
+
+Each view is thin: parse the request, call a service, render. FAB's
+``has_access`` gives the coarse gate (the roles named in ``baocao_roles`` get
+the view's permissions, see :mod:`baocao.platform.security`); the permission
+service :mod:`baocao.platform.services.access` decides per unit and regime.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from baocao.platform.views.accounts import AccountsView
+from baocao.platform.views.audit import AuditView
+from baocao.platform.views.support import (
+    AnnouncementsView,
+    SupportAdminView,
+    SupportView,
+)
+from baocao.platform.views.units import UnitAdminView, UnitsView
+from flask import current_app
+
+__all__ = ["register_views"]
+
+CATEGORY_ADMIN = "Quản trị"
+CATEGORY_HELP = "Hỗ trợ"
+
+
+def register_views(appbuilder: Any) -> None:
+    """Add the domain views and their menu entries to ``appbuilder``.
+
+    Also gives every template FAB's ``base_template`` and ``appbuilder`` as
+    defaults, so that pages rendered outside a FAB view (the error page of the
+    single ``BaocaoError`` handler, for a 403 raised by the permission service)
+    extend the same layout. Values passed explicitly still win.
+    """
+    current_app.context_processor(
+        lambda: {"base_template": appbuilder.base_template, "appbuilder": appbuilder}
+    )
+    appbuilder.add_view(
+        UnitsView, "Danh mục đơn vị", icon="fa-sitemap", category=CATEGORY_ADMIN
+    )
+    appbuilder.add_view_no_menu(UnitAdminView)
+    appbuilder.add_view(
+        AccountsView,
+        "Tài khoản và phân quyền",
+        icon="fa-users",
+        category=CATEGORY_ADMIN,
+    )
+    appbuilder.add_view(
+        AuditView, "Nhật ký hệ thống", icon="fa-history", category=CATEGORY_ADMIN
+    )
+    appbuilder.add_view(
+        AnnouncementsView,
+        "Thông báo bảo trì",
+        icon="fa-bullhorn",
+        category=CATEGORY_ADMIN,
+    )
+    appbuilder.add_view(
+        SupportView, "Gửi yêu cầu hỗ trợ", icon="fa-life-ring", category=CATEGORY_HELP
+    )
+    appbuilder.add_view(
+        SupportAdminView, "Hàng đợi hỗ trợ", icon="fa-inbox", category=CATEGORY_HELP
+    )
