@@ -7,6 +7,7 @@ label, below a column header, within the header's columns) is guessed to be one.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from baocao.form_designer._grid import Grid, column_letters
@@ -43,18 +44,38 @@ def row_label(grid: Grid, row: int, col: int) -> str:
 
 
 def column_header(grid: Grid, row: int, col: int) -> str:
-    """Header texts above (row, col): the first run of text rows, top-down."""
-    found: list[str] = []
-    stop = max(0, row - _MAX_HEADER_WALK)
-    for r in range(row - 1, stop, -1):
-        text = grid.text(r, col)
+    """Header texts above (row, col): the nearest run of text rows, top-down."""
+    runs = grid.header_runs.get(col)
+    if runs is None:
+        runs = grid.header_runs[col] = _text_runs(grid, col)
+    index = bisect.bisect_left(runs, (row,)) - 1
+    if index < 0 or row - runs[index][0] > _MAX_HEADER_WALK:
+        return ""
+    return runs[index][1]
+
+
+def _text_runs(grid: Grid, col: int) -> list[tuple[int, str]]:
+    """(last row, joined texts) of every run of consecutive text cells in ``col``.
+
+    A title merged across the sheet from column A ends a run without joining
+    it: "BÁO CÁO ..." above a table is not part of its column headers.
+    """
+    runs: list[tuple[int, str]] = []
+    current: list[str] = []
+    for r in range(1, grid.sheet.max_row + 1):
+        anchor = grid.covered.get((r, col))
+        title = anchor is not None and anchor[1] == 1 and col != 1
+        text = None if title else grid.text(r, col)
         if text is None:
-            if found:
-                break
+            if current:
+                runs.append((r - 1, " — ".join(current)))
+            current = []
             continue
-        if not found or text != found[-1]:
-            found.append(text)
-    return " — ".join(reversed(found))
+        if not current or text != current[-1]:
+            current.append(text)
+    if current:
+        runs.append((grid.sheet.max_row, " — ".join(current)))
+    return runs
 
 
 def field_title(grid: Grid, row: int, col: int) -> str:
@@ -77,7 +98,9 @@ def protected_inputs(grid: Grid) -> list[Cell]:
     return [
         cell
         for cell in grid.sheet.cells
-        if not cell.locked and cell.formula is None and (cell.row, cell.col) not in grid.covered
+        if not cell.locked
+        and cell.formula is None
+        and (cell.row, cell.col) not in grid.covered
     ]
 
 
@@ -98,10 +121,17 @@ def _header_columns(grid: Grid, first: int, last: int) -> set[int]:
     return cols
 
 
+#: Row labels that start a total row (no inputs there): "Tổng cộng", "Cộng".
+TOTAL_LABELS = ("tổng", "cộng")
+
+
 def _is_section_row(grid: Grid, row: int) -> bool:
-    """A heading row: only bold text, no numbers or formulas."""
+    """A heading row (only bold text) or a total row: no inputs in it."""
     cells = [grid.cells.get((row, c)) for c in range(1, grid.sheet.max_col + 1)]
     stored = [c for c in cells if c is not None and (c.value is not None or c.formula)]
+    labels = [c.value.strip().casefold() for c in stored if isinstance(c.value, str)]
+    if any(label.startswith(TOTAL_LABELS) for label in labels):
+        return True
     return bool(stored) and all(
         c.formula is None and isinstance(c.value, str) and c.style.bold for c in stored
     )
@@ -136,7 +166,10 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     cells = (grid.cells.get((row, col)) for col in range(1, grid.sheet.max_col + 1))
     return not any(
         c is not None
-        and (c.formula is not None or (c.value is not None and not isinstance(c.value, str)))
+        and (
+            c.formula is not None
+            or (c.value is not None and not isinstance(c.value, str))
+        )
         for c in cells
     )
 
@@ -148,13 +181,13 @@ def _table_inputs(
     row = first_row
     while row <= grid.sheet.max_row and not grid.row_is_empty(row):
         if not _is_section_row(grid, row):
-            for col in sorted(columns):
-                if (
-                    grid.is_empty(row, col)
-                    and (row, col) not in grid.covered
-                    and not narrative_block(grid, row, col)
-                    and row_label(grid, row, col)
-                ):
-                    found.append((row, col))
+            found.extend(
+                (row, col)
+                for col in sorted(columns)
+                if grid.is_empty(row, col)
+                and (row, col) not in grid.covered
+                and not narrative_block(grid, row, col)
+                and row_label(grid, row, col)
+            )
         row += 1
     return row + 1

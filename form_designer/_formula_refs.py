@@ -23,7 +23,13 @@ from baocao.schemas import (
     walk,
 )
 
-__all__ = ["SUPPORTED_FUNCTIONS", "FormulaInfo", "FormulaSyntaxError", "Reference", "analyse"]
+__all__ = [
+    "SUPPORTED_FUNCTIONS",
+    "FormulaInfo",
+    "FormulaSyntaxError",
+    "Reference",
+    "analyse",
+]
 
 
 @dataclass(frozen=True, slots=True)

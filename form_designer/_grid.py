@@ -24,8 +24,12 @@ class Grid:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     covered: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     """(row, col) of a non-top-left merged cell → (row, col) of its top-left."""
-    merge_at: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    merge_at: dict[tuple[int, int], tuple[int, int, int, int]] = field(
+        default_factory=dict
+    )
     """(row, col) of a merge's top-left cell → its bounds."""
+    header_runs: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    """Column → runs of header text (cache of ``_classify.column_header``)."""
 
     @classmethod
     def of(cls, sheet: Sheet) -> Grid:

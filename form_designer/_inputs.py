@@ -94,11 +94,14 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 def convert(address: str, prop: dict[str, Any], value: Any) -> tuple[Any, str | None]:
     """Return (JSON value, None) or (None, Vietnamese problem) for one input."""
-    kind = prop.get("x-kind", "text")
-    converted = CONVERTERS.get(kind, _text)(value)
+    kind = str(prop.get("x-kind", "text"))
+    converter: Callable[[Any], Any] = CONVERTERS.get(kind, _text)
+    converted = converter(value)
     allowed = prop.get("enum")
     if converted is None or (allowed and converted not in allowed):
         sheet, cell = address.rsplit("!", 1)
         shown = repr(value) if isinstance(value, str) else str(value)
-        return None, Code.FD031.format(sheet=sheet, cell=cell, value=shown, kind=KIND_NAMES.get(kind, kind))
+        return None, Code.FD031.format(
+            sheet=sheet, cell=cell, value=shown, kind=KIND_NAMES.get(kind, kind)
+        )
     return converted, None

@@ -20,4 +20,4 @@ def json_value(value: Value) -> JsonValue:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return value if isinstance(value, str | bool) or value is None else str(value)

@@ -25,32 +25,24 @@ def _constants(model: FormModel, graph: FormulaGraph) -> dict[str, Any]:
     return out
 
 
-def _repeats(model: FormModel, graph: FormulaGraph) -> dict[str, Any]:
-    """Per group: its rows and columns, the formulas of its first row, and the
-    cells outside it whose ranges span its rows (they expand with the group)."""
-    out: dict[str, Any] = {}
+def _expanding(model: FormModel, graph: FormulaGraph) -> dict[str, list[str]]:
+    """Formula cell → repeat groups whose rows its ranges span (``SUM(D3:D5)``).
+
+    Such a cell is outside the group (not a per-row formula); when a unit adds
+    rows, its ranges widen to the rows actually submitted.
+    """
+    out: dict[str, list[str]] = {}
     for group in model.repeats:
         rows = range(group.first_row, group.last_row + 1)
-        row_formulas = {
-            column_letters(f.col): f.text
-            for f in model.formulas
-            if f.source.sheet == group.sheet and f.row == group.first_row
+        span = {
+            f"{group.sheet}!{column_letters(c)}"
+            for c in range(group.first_col, group.last_col + 1)
         }
-        span = {f"{group.sheet}!{column_letters(c)}" for c in range(group.first_col, group.last_col + 1)}
-        expanding = sorted(
-            node.address
-            for node in graph.nodes
-            if node.address.split("!", 1)[0] != group.sheet or _row(node.address) not in rows
-            if _spans(node.deps, span, group.first_row, group.last_row)
-        )
-        out[group.name] = {
-            "sheet": group.sheet,
-            "first_row": group.first_row,
-            "last_row": group.last_row,
-            "columns": [column_letters(c) for c in range(group.first_col, group.last_col + 1)],
-            "row_formulas": row_formulas,
-            "expanding": expanding,
-        }
+        for node in graph.nodes:
+            sheet = node.address.split("!", 1)[0]
+            inside = sheet == group.sheet and _row(node.address) in rows
+            if not inside and _spans(node.deps, span, group.first_row, group.last_row):
+                out.setdefault(node.address, []).append(group.name)
     return out
 
 
@@ -73,20 +65,23 @@ def _spans(deps: tuple[str, ...], columns: set[str], first: int, last: int) -> b
 
 def emit_formulas(model: FormModel, graph: FormulaGraph) -> dict[str, Any]:
     """Build the ``formulas`` document (see docs/compiled_form.md)."""
-    document: dict[str, Any] = {
+    expanding = _expanding(model, graph)
+    cells: dict[str, Any] = {}
+    for node in graph.nodes:
+        cells[node.address] = {"formula": node.text, "deps": list(node.deps)}
+        if node.address in expanding:
+            cells[node.address]["x-expands"] = expanding[node.address]
+    return {
         "version": FORMULAS_VERSION,
-        "cells": {n.address: {"formula": n.text, "deps": list(n.deps)} for n in graph.nodes},
+        "cells": cells,
         "order": list(graph.order),
         "constants": _constants(model, graph),
         "inputs": {
             f.source.address: (
-                {"aggregate": f.aggregate, "repeat": f.repeat}
+                {"aggregate": f.aggregate, "x-repeat": f.repeat}
                 if f.repeat
                 else {"aggregate": f.aggregate}
             )
             for f in model.fields
         },
     }
-    if model.repeats:
-        document["repeats"] = _repeats(model, graph)
-    return document

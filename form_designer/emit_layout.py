@@ -37,7 +37,9 @@ def style_dict(style: CellStyle) -> dict[str, Any]:
     }
 
 
-def _cell(sheet: Sheet, cell: Cell | None, row: int, col: int, role: Role) -> dict[str, Any]:
+def _cell(
+    sheet: Sheet, cell: Cell | None, row: int, col: int, role: Role
+) -> dict[str, Any]:
     ref = f"{column_letters(col)}{row}"
     value = json_value(cell.value) if cell is not None else None
     text = cell.formula if cell is not None and cell.formula else value
@@ -79,7 +81,9 @@ def _sheet(model: FormModel, sheet: Sheet, roles: dict[str, Role]) -> dict[str, 
     for row, col in sorted(positions):
         cell = stored.get((row, col))
         role = roles.get(f"{sheet.name}!{column_letters(col)}{row}", Role.LABEL)
-        has_value = cell is not None and (cell.value is not None or cell.formula is not None)
+        has_value = cell is not None and (
+            cell.value is not None or cell.formula is not None
+        )
         visible = cell is not None and cell.style.visible
         if (row, col) in covered and role is Role.LABEL and not visible:
             continue
@@ -100,11 +104,16 @@ def _sheet(model: FormModel, sheet: Sheet, roles: dict[str, Role]) -> dict[str, 
             for d in sheet.columns
         ],
         "rows": [
-            {"index": d.index, "height": d.size if d.size is not None else DEFAULT_HEIGHT, "hidden": d.hidden}
+            {
+                "index": d.index,
+                "height": d.size if d.size is not None else DEFAULT_HEIGHT,
+                "hidden": d.hidden,
+            }
             for d in sheet.rows
         ],
         "merges": [
-            f"{column_letters(c1)}{r1}:{column_letters(c2)}{r2}" for c1, r1, c2, r2 in sheet.merges
+            f"{column_letters(c1)}{r1}:{column_letters(c2)}{r2}"
+            for c1, r1, c2, r2 in sheet.merges
         ],
         "cells": cells,
         "repeats": [
@@ -112,7 +121,9 @@ def _sheet(model: FormModel, sheet: Sheet, roles: dict[str, Role]) -> dict[str, 
                 "name": r.name,
                 "first_row": r.first_row,
                 "last_row": r.last_row,
-                "columns": [column_letters(c) for c in range(r.first_col, r.last_col + 1)],
+                "columns": [
+                    column_letters(c) for c in range(r.first_col, r.last_col + 1)
+                ],
             }
             for r in model.repeats
             if r.sheet == sheet.name

@@ -62,10 +62,15 @@ def field_schema(field: Field) -> dict[str, Any]:
     return out
 
 
-def _repeat_property(model: FormModel, name: str, fields: list[Field]) -> dict[str, Any]:
+def _repeat_property(
+    model: FormModel, name: str, fields: list[Field]
+) -> dict[str, Any]:
     group = next(r for r in model.repeats if r.name == name)
     first = [f for f in fields if f.row == group.first_row] or fields
-    columns = {column_letters(f.col): field_schema(f) for f in sorted(first, key=lambda f: f.col)}
+    columns = {
+        column_letters(f.col): field_schema(f)
+        for f in sorted(first, key=lambda f: f.col)
+    }
     return {
         "type": "array",
         "title": name,
@@ -73,7 +78,11 @@ def _repeat_property(model: FormModel, name: str, fields: list[Field]) -> dict[s
         "x-sheet": group.sheet,
         "x-first-row": group.first_row,
         "x-last-row": group.last_row,
-        "items": {"type": "object", "additionalProperties": False, "properties": columns},
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": columns,
+        },
     }
 
 

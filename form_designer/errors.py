@@ -252,4 +252,8 @@ class FillError(FormDesignError):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form listing every wrong cell."""
-        return {"code": self.code, "message": self.message, "problems": list(self.problems)}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "problems": list(self.problems),
+        }

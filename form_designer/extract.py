@@ -17,7 +17,9 @@ from baocao.form_designer.reader import read_workbook
 from baocao.schemas.compiled import CompiledForm
 
 
-def _template_values(compiled: CompiledForm) -> tuple[dict[str, Any], set[str], set[str]]:
+def _template_values(
+    compiled: CompiledForm,
+) -> tuple[dict[str, Any], set[str], set[str]]:
     labels: dict[str, Any] = {}
     for sheet in compiled.layout.get("sheets", []):
         for cell in sheet.get("cells", []):
@@ -58,10 +60,15 @@ def extract_inputs(compiled: CompiledForm, filled: bytes) -> dict[str, Any]:
                     codes.append(Code.FD031.name)
                 else:
                     values[address] = converted
-            elif json_value(cell.value) != labels.get(address) or cell.formula is not None:
+            elif (
+                json_value(cell.value) != labels.get(address)
+                or cell.formula is not None
+            ):
                 shown = cell.formula or json_value(cell.value)
                 problems.append(
-                    Code.FD030.format(sheet=sheet.name, cell=cell.source.cell, value=repr(shown))
+                    Code.FD030.format(
+                        sheet=sheet.name, cell=cell.source.cell, value=repr(shown)
+                    )
                 )
                 codes.append(Code.FD030.name)
     if problems:

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,7 +25,8 @@ from baocao.form_designer.reader import load_openpyxl
 from baocao.schemas.compiled import CompiledForm
 
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*?)><f>(.*?)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>', re.DOTALL
+    rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*?)><f>(.*?)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>',
+    re.DOTALL,
 )
 _EXCEL_ERRORS = {"#DIV/0!", "#VALUE!", "#N/A", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
 
@@ -32,7 +34,9 @@ _EXCEL_ERRORS = {"#DIV/0!", "#VALUE!", "#N/A", "#REF!", "#NAME?", "#NUM!", "#NUL
 def _check(compiled: CompiledForm, inputs: Mapping[str, Any]) -> dict[str, Any]:
     kinds = input_kinds(compiled)
     computed = compiled.formulas.get("cells", {})
-    problems, codes, values = [], [], {}
+    problems: list[str] = []
+    codes: list[str] = []
+    values: dict[str, Any] = {}
     for address, value in inputs.items():
         if address not in kinds:
             sheet, _, cell = address.partition("!")
@@ -84,7 +88,7 @@ def _write_cached(data: bytes, computed: Mapping[str, Any]) -> bytes:
             part = source.read(info)
             values = by_sheet.get(titles.get(info.filename, ""))
             if values:
-                part = _FORMULA_CELL.sub(lambda m, v=values: _cell_xml(m, v), part)
+                part = _FORMULA_CELL.sub(partial(_cell_xml, values=values), part)
             target.writestr(info, part)
     return out.getvalue()
 

@@ -58,14 +58,20 @@ class _Resolver:
         self.names = {n.name.casefold(): n for n in model.defined_names}
         self.limits = limits
 
-    def resolve(self, cell: FormulaCell, ref: Reference, out: list[Diagnostic]) -> list[str]:
+    def resolve(
+        self, cell: FormulaCell, ref: Reference, out: list[Diagnostic]
+    ) -> list[str]:
         where = {"sheet": cell.source.sheet, "cell": cell.source.cell}
         if ref.workbook is not None:
             out.append(Diagnostic.make(Code.FD012, value=ref.text, **where))
             return []
         if ref.bounds is None:
             return self._name(cell, ref, out)
-        sheet = cell.source.sheet if ref.sheet is None else self.sheets.get(ref.sheet.casefold())
+        sheet = (
+            cell.source.sheet
+            if ref.sheet is None
+            else self.sheets.get(ref.sheet.casefold())
+        )
         if sheet is None:
             out.append(Diagnostic.make(Code.FD015, value=ref.text, **where))
             return []
@@ -78,7 +84,9 @@ class _Resolver:
             return []
         return _expand(sheet, ref.bounds)
 
-    def _name(self, cell: FormulaCell, ref: Reference, out: list[Diagnostic]) -> list[str]:
+    def _name(
+        self, cell: FormulaCell, ref: Reference, out: list[Diagnostic]
+    ) -> list[str]:
         defined = self.names.get((ref.name or ref.text).casefold())
         deps: list[str] = []
         for sheet_name, coord in defined.destinations if defined else ():
@@ -90,7 +98,10 @@ class _Resolver:
         if not deps:
             out.append(
                 Diagnostic.make(
-                    Code.FD023, sheet=cell.source.sheet, cell=cell.source.cell, value=ref.text
+                    Code.FD023,
+                    sheet=cell.source.sheet,
+                    cell=cell.source.cell,
+                    value=ref.text,
                 )
             )
         return deps
@@ -124,10 +135,10 @@ def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     found: list[list[str]] = []
-    for root in graph:
+    for root, edges in graph.items():
         if root in index:
             continue
-        work = [(root, iter(graph[root]))]
+        work = [(root, iter(edges))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -159,7 +170,9 @@ def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _cycles(
-    graph: dict[str, list[str]], rank: dict[str, tuple[int, int, int]], out: list[Diagnostic]
+    graph: dict[str, list[str]],
+    rank: dict[str, tuple[int, int, int]],
+    out: list[Diagnostic],
 ) -> set[str]:
     cyclic: set[str] = set()
     for component in _strongly_connected(graph):
@@ -206,7 +219,10 @@ def build_formulas(model: FormModel, limits: Limits | None = None) -> FormulaGra
     resolver = _Resolver(model, limits or Limits())
     diagnostics: list[Diagnostic] = []
     sheet_rank = {s.name: i for i, s in enumerate(model.sheets)}
-    rank = {c.source.address: (sheet_rank[c.source.sheet], c.row, c.col) for c in model.formulas}
+    rank = {
+        c.source.address: (sheet_rank[c.source.sheet], c.row, c.col)
+        for c in model.formulas
+    }
     nodes = [_node(cell, resolver, diagnostics) for cell in model.formulas]
     graph = {n.address: [d for d in n.deps if d in rank] for n in nodes}
     cyclic = _cycles(graph, rank, diagnostics)

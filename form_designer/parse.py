@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from baocao.form_designer._classify import (
+    column_header,
     field_title,
     guessed_inputs,
     kind_from_format,
@@ -79,7 +81,14 @@ def parse_range(text: str) -> tuple[int, int, int, int] | None:
 
 def _strip_prefix(name: str, prefixes: tuple[str, ...]) -> str | None:
     upper = name.upper()
-    return next((name[len(p) :] for p in prefixes if upper.startswith(p) and len(name) > len(p)), None)
+    return next(
+        (
+            name[len(p) :]
+            for p in prefixes
+            if upper.startswith(p) and len(name) > len(p)
+        ),
+        None,
+    )
 
 
 def _repeats(wb: Workbook) -> tuple[list[Repeat], list[DefinedName]]:
@@ -88,7 +97,11 @@ def _repeats(wb: Workbook) -> tuple[list[Repeat], list[DefinedName]]:
         group = _strip_prefix(defined.name, REPEAT_PREFIXES)
         if group is None:
             continue
-        bounds = parse_range(defined.destinations[0][1]) if len(defined.destinations) == 1 else None
+        bounds = (
+            parse_range(defined.destinations[0][1])
+            if len(defined.destinations) == 1
+            else None
+        )
         sheet = wb.sheet(defined.destinations[0][0]) if bounds else None
         if bounds is None or sheet is None:
             bad.append(defined)
@@ -107,19 +120,31 @@ def _indicator_names(wb: Workbook) -> dict[str, tuple[str, str]]:
             continue
         sheet = wb.sheet(defined.destinations[0][0])
         bounds = parse_range(defined.destinations[0][1])
-        if sheet is None or bounds is None or bounds[0] != bounds[2] or bounds[1] != bounds[3]:
+        if (
+            sheet is None
+            or bounds is None
+            or bounds[0] != bounds[2]
+            or bounds[1] != bounds[3]
+        ):
             continue
-        found[f"{sheet.name}!{column_letters(bounds[0])}{bounds[1]}"] = (code, defined.name)
+        found[f"{sheet.name}!{column_letters(bounds[0])}{bounds[1]}"] = (
+            code,
+            defined.name,
+        )
     return found
 
 
-def _list_options(wb: Workbook, sheet_name: str, formula: str) -> tuple[str, ...] | None:
+def _list_options(
+    wb: Workbook, sheet_name: str, formula: str
+) -> tuple[str, ...] | None:
     """Choices of a list validation: literal ``"a,b"`` or a range in the workbook."""
     text = formula.strip()
     if text.startswith('"') and text.endswith('"'):
         return tuple(o.strip() for o in text[1:-1].split(",") if o.strip())
     target_sheet, ref = sheet_name, text
-    named = next((d for d in wb.defined_names if d.name.casefold() == text.casefold()), None)
+    named = next(
+        (d for d in wb.defined_names if d.name.casefold() == text.casefold()), None
+    )
     if named is not None and len(named.destinations) == 1:
         target_sheet, ref = named.destinations[0]
     elif "!" in text:
@@ -151,43 +176,63 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _kind_details(wb: Workbook, grid: Grid, rule: Validation | None, fmt: str, row: int, col: int) -> dict:
-    """Kind, choices and bounds of an input from its validation and format."""
-    if rule is None or rule.kind not in VALIDATION_KINDS:
-        kind = FieldKind.NARRATIVE if narrative_block(grid, row, col) else kind_from_format(fmt)
-        return {"kind": kind}
-    kind = VALIDATION_KINDS[rule.kind]
+def _list_details(wb: Workbook, sheet: str, rule: Validation) -> dict[str, Any]:
+    options = _list_options(wb, sheet, rule.formula1 or "")
+    if options is None:
+        return {"kind": FieldKind.CHOICE, "options_from": rule.formula1 or ""}
+    if {o.upper() for o in options} == {"TRUE", "FALSE"}:
+        return {"kind": FieldKind.BOOLEAN}
+    return {"kind": FieldKind.CHOICE, "options": options}
+
+
+def _bounds(rule: Validation) -> dict[str, Any]:
+    """``minimum``/``maximum`` (or ``max_length``) implied by a validation rule."""
     low, high = _number(rule.formula1), _number(rule.formula2)
-    if rule.kind == "list":
-        options = _list_options(wb, grid.sheet.name, rule.formula1 or "")
-        if options is None:
-            return {"kind": kind, "options_from": rule.formula1 or ""}
-        if {o.upper() for o in options} == {"TRUE", "FALSE"}:
-            return {"kind": FieldKind.BOOLEAN}
-        return {"kind": kind, "options": options}
     if rule.kind == "textLength":
         limit = high if rule.operator == "between" else low
-        lengths = {"lessThanOrEqual", "between", "lessThan"}
-        return {"kind": kind, "max_length": int(limit) if limit and rule.operator in lengths else None}
-    if kind is FieldKind.DATE:
-        return {"kind": kind}
-    bounds: dict = {"kind": kind}
+        fits = rule.operator in {"lessThanOrEqual", "between", "lessThan"}
+        return {"max_length": int(limit) if limit and fits else None}
+    if rule.kind == "date":
+        return {}
     if rule.operator in (None, "between"):
-        bounds.update(minimum=low, maximum=high)
-    elif rule.operator in ("greaterThanOrEqual", "greaterThan"):
-        bounds["minimum"] = low
-    elif rule.operator in ("lessThanOrEqual", "lessThan"):
-        bounds["maximum"] = low
-    return bounds
+        return {"minimum": low, "maximum": high}
+    if rule.operator in ("greaterThanOrEqual", "greaterThan"):
+        return {"minimum": low}
+    if rule.operator in ("lessThanOrEqual", "lessThan"):
+        return {"maximum": low}
+    return {}
+
+
+def _kind_details(
+    wb: Workbook, grid: Grid, *, rule: Validation | None, fmt: str, row: int, col: int
+) -> dict[str, Any]:
+    """Kind, choices and bounds of an input from its validation and format."""
+    if rule is None or rule.kind not in VALIDATION_KINDS:
+        narrative = narrative_block(grid, row, col)
+        return {"kind": FieldKind.NARRATIVE if narrative else kind_from_format(fmt)}
+    if rule.kind == "list":
+        return _list_details(wb, grid.sheet.name, rule)
+    return {"kind": VALIDATION_KINDS[rule.kind], **_bounds(rule)}
 
 
 def _field(
-    wb: Workbook, grid: Grid, row: int, col: int, context: dict, guessed: bool
+    wb: Workbook,
+    grid: Grid,
+    row: int,
+    col: int,
+    *,
+    context: dict[str, Any],
+    guessed: bool,
 ) -> Field:
     cell = grid.cells.get((row, col))
-    source = cell.source if cell else SourceRef(grid.sheet.name, f"{column_letters(col)}{row}")
+    source = (
+        cell.source
+        if cell
+        else SourceRef(grid.sheet.name, f"{column_letters(col)}{row}")
+    )
     rule = next((v for v in grid.sheet.validations if v.covers(row, col)), None)
-    details = _kind_details(wb, grid, rule, cell.number_format if cell else "General", row, col)
+    fmt = cell.number_format if cell else "General"
+    details = _kind_details(wb, grid, rule=rule, fmt=fmt, row=row, col=col)
     indicator, indicator_from = None, ""
     match = _COMMENT_INDICATOR.search(cell.comment or "") if cell else None
     if match:
@@ -198,7 +243,9 @@ def _field(
         (
             r.name
             for r in context["repeats"]
-            if r.sheet == grid.sheet.name and r.first_row <= row <= r.last_row and r.first_col <= col <= r.last_col
+            if r.sheet == grid.sheet.name
+            and r.first_row <= row <= r.last_row
+            and r.first_col <= col <= r.last_col
         ),
         None,
     )
@@ -206,7 +253,7 @@ def _field(
         source=source,
         row=row,
         col=col,
-        title=field_title(grid, row, col),
+        title=column_header(grid, row, col) if repeat else field_title(grid, row, col),
         indicator=indicator,
         indicator_from=indicator_from,
         aggregate=KIND_AGGREGATE[details["kind"]],
@@ -237,7 +284,8 @@ def parse(wb: Workbook) -> FormModel:
         else:
             positions = guessed_inputs(grid)
         fields.extend(
-            _field(wb, grid, row, col, context, not sheet.protected) for row, col in positions
+            _field(wb, grid, row, col, context=context, guessed=not sheet.protected)
+            for row, col in positions
         )
     return FormModel(
         sheets=wb.sheets,

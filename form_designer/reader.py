@@ -18,9 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-from openpyxl.xml import DEFUSEDXML
-
 from baocao.form_designer._container import check_upload
 from baocao.form_designer.errors import Code, Diagnostic, FormCompileError, Severity
 from baocao.form_designer.limits import Limits
@@ -36,6 +33,8 @@ from baocao.form_designer.workbook import (
     Value,
     Workbook,
 )
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.xml import DEFUSEDXML
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def load_openpyxl(data: bytes, limits: Limits | None = None) -> tuple[Any, list[Diagnostic]]:
+def load_openpyxl(
+    data: bytes, limits: Limits | None = None
+) -> tuple[Any, list[Diagnostic]]:
     """Check ``data`` and load it with openpyxl (formulas kept, no links).
 
     Shared by :func:`read_workbook` and :mod:`.fill`, which edits the loaded
@@ -67,20 +68,26 @@ def load_openpyxl(data: bytes, limits: Limits | None = None) -> tuple[Any, list[
         warnings.simplefilter("always")
         try:
             book = openpyxl.load_workbook(
-                io.BytesIO(checked.data), data_only=False, keep_links=False, rich_text=False
+                io.BytesIO(checked.data),
+                data_only=False,
+                keep_links=False,
+                rich_text=False,
             )
         except Exception as err:  # the edge: openpyxl raises many unrelated types
             logger.info("openpyxl could not read an upload: %r", err)
             raise FormCompileError([*diagnostics, Diagnostic.make(Code.FD005)]) from err
     topics = sorted({_warning_topic(str(w.message)) for w in caught})
     diagnostics.extend(
-        Diagnostic.make(Code.FD022, value=topic, severity=Severity.WARNING) for topic in topics
+        Diagnostic.make(Code.FD022, value=topic, severity=Severity.WARNING)
+        for topic in topics
     )
     return book, diagnostics
 
 
 def _warning_topic(text: str) -> str:
-    return next((vi for en, vi in _WARNING_TOPICS if en in text), "một phần mở rộng của Excel")
+    return next(
+        (vi for en, vi in _WARNING_TOPICS if en in text), "một phần mở rộng của Excel"
+    )
 
 
 def read_workbook(data: bytes, limits: Limits | None = None) -> Workbook:
@@ -104,9 +111,12 @@ def _read_sheet(ws: Any) -> Sheet:
     for (row, col), cell in sorted(ws._cells.items()):
         key = tuple(cell._style)
         if key not in styles:
-            styles[key] = (_style(cell), bool(cell.protection.locked), cell.number_format)
-        style, locked, number_format = styles[key]
-        cells.append(_cell(name, row, col, cell, style, locked, number_format))
+            styles[key] = (
+                _style(cell),
+                bool(cell.protection.locked),
+                cell.number_format,
+            )
+        cells.append(_cell(name, row, col, cell, styles[key]))
     merges = tuple(sorted(r.bounds for r in ws.merged_cells.ranges))
     max_row = max([c.row for c in cells] + [m[3] for m in merges] + [1])
     max_col = max([c.col for c in cells] + [m[2] for m in merges] + [1])
@@ -126,8 +136,9 @@ def _read_sheet(ws: Any) -> Sheet:
 
 
 def _cell(
-    sheet: str, row: int, col: int, cell: Any, style: CellStyle, locked: bool, fmt: str
+    sheet: str, row: int, col: int, cell: Any, look: tuple[CellStyle, bool, str]
 ) -> Cell:
+    style, locked, fmt = look
     raw = cell.value
     formula: str | None = None
     value: Value = None
@@ -155,7 +166,7 @@ def _cell(
 
 def _value(raw: Any) -> Value:
     if raw is None or isinstance(raw, bool | dt.date):
-        return raw  # type: ignore[no-any-return]
+        return raw
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
@@ -177,7 +188,9 @@ def _color(color: Any) -> str | None:
 
 def _style(cell: Any) -> CellStyle:
     font, align, border, fill = cell.font, cell.alignment, cell.border, cell.fill
-    fill_color = _color(fill.fgColor) if getattr(fill, "fill_type", None) == "solid" else None
+    fill_color = (
+        _color(fill.fgColor) if getattr(fill, "fill_type", None) == "solid" else None
+    )
     return CellStyle(
         bold=bool(font.b),
         italic=bool(font.i),
@@ -213,7 +226,9 @@ def _rows(ws: Any, max_row: int) -> tuple[Dimension, ...]:
     found: dict[int, Dimension] = {}
     for index, dim in ws.row_dimensions.items():
         if index <= max_row:
-            found[index] = Dimension(index, float(dim.ht) if dim.ht else None, bool(dim.hidden))
+            found[index] = Dimension(
+                index, float(dim.ht) if dim.ht else None, bool(dim.hidden)
+            )
     return tuple(found.get(i, Dimension(i, None)) for i in range(1, max_row + 1))
 
 
@@ -229,7 +244,9 @@ def _validation(dv: Any) -> Validation:
 
 
 def _read_names(book: Any) -> tuple[DefinedName, ...]:
-    scoped = [(None, book.defined_names)] + [(ws, ws.defined_names) for ws in book.worksheets]
+    scoped = [(None, book.defined_names)] + [
+        (ws, ws.defined_names) for ws in book.worksheets
+    ]
     names = []
     for _scope, mapping in scoped:
         for key, defined in mapping.items():
@@ -237,7 +254,8 @@ def _read_names(book: Any) -> tuple[DefinedName, ...]:
                 continue
             try:
                 destinations = tuple(
-                    (nfc(sheet), coord.replace("$", "")) for sheet, coord in defined.destinations
+                    (nfc(sheet), coord.replace("$", ""))
+                    for sheet, coord in defined.destinations
                 )
             except (ValueError, TypeError, AttributeError):
                 destinations = ()

@@ -97,7 +97,9 @@ class Validation:
 
     def covers(self, row: int, col: int) -> bool:
         """True when the rule applies to the cell at (row, col)."""
-        return any(c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in self.ranges)
+        return any(
+            c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in self.ranges
+        )
 
 
 @dataclass(frozen=True, slots=True)

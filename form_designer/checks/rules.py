@@ -24,10 +24,13 @@ def check_repeat_names(model: FormModel) -> list[Diagnostic]:
 
 
 def check_validation_lists(model: FormModel) -> list[Diagnostic]:
-    """A list validation whose choices cannot be read leaves a free-text input (FD021)."""
+    """A list whose choices cannot be read leaves a free-text input (FD021)."""
     return [
         Diagnostic.make(
-            Code.FD021, sheet=f.source.sheet, cell=f.source.cell, value=f.options_from or ""
+            Code.FD021,
+            sheet=f.source.sheet,
+            cell=f.source.cell,
+            value=f.options_from or "",
         )
         for f in model.fields
         if f.options_from is not None

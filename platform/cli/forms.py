@@ -24,7 +24,9 @@ def _print_diagnostics(diagnostics: Any) -> None:
 
 
 def _write_json(path: Path, document: Any) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def _read_json_object(path: str) -> dict[str, Any] | None:
@@ -32,26 +34,37 @@ def _read_json_object(path: str) -> dict[str, Any] | None:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        print(f"Lỗi: tệp {path} không phải JSON hợp lệ (dòng {err.lineno}, cột {err.colno}).", file=sys.stderr)
+        print(
+            f"Lỗi: tệp {path} không phải JSON hợp lệ "
+            f"(dòng {err.lineno}, cột {err.colno}).",
+            file=sys.stderr,
+        )
         return None
     except UnicodeDecodeError:
         print(f"Lỗi: tệp {path} không phải văn bản UTF-8.", file=sys.stderr)
         return None
     if not isinstance(data, dict):
-        print(f"Lỗi: tệp {path} phải chứa một đối tượng JSON dạng {{\"Sheet!A1\": giá trị}}.", file=sys.stderr)
+        print(
+            f"Lỗi: tệp {path} phải chứa một đối tượng JSON "
+            '{"Sheet!A1": giá trị}.',
+            file=sys.stderr,
+        )
         return None
     return data
 
 
 def _load_form(path: str) -> Any:
     """Compile an .xlsx template, or load a compiled ``form.json``."""
-    from baocao.form_designer import compile_workbook
-    from baocao.schemas.compiled import CompiledForm
+    from baocao.form_designer import compile_workbook  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
+    from baocao.schemas.compiled import CompiledForm  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
 
     if path.lower().endswith(".json"):
         data = _read_json_object(path)
         if data is None or not {"schema", "layout", "formulas"} <= data.keys():
-            print(f"Lỗi: {path} không phải tệp form.json do 'baocao compile' tạo ra.", file=sys.stderr)
+            print(
+                f"Lỗi: {path} không phải tệp form.json do 'baocao compile' tạo ra.",
+                file=sys.stderr,
+            )
             return None
         return CompiledForm.from_dict(data)
     return compile_workbook(Path(path).read_bytes())
@@ -59,7 +72,7 @@ def _load_form(path: str) -> Any:
 
 def compile_command(args: argparse.Namespace) -> int:
     """``baocao compile T.xlsx -o DIR``: write schema, layout, formulas, form."""
-    from baocao.form_designer import FormCompileError, compile_workbook
+    from baocao.form_designer import FormCompileError, compile_workbook  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
 
     try:
         compiled = compile_workbook(Path(args.template).read_bytes())
@@ -76,23 +89,22 @@ def compile_command(args: argparse.Namespace) -> int:
     _write_json(out / "formulas.json", compiled.formulas)
     _write_json(out / "form.json", compiled.to_dict())
     inputs, cells = len(compiled.formulas["inputs"]), len(compiled.formulas["cells"])
-    print(f"Đã biên dịch {args.template}: {inputs} ô nhập liệu, {cells} ô công thức → {out}")
+    summary = f"{inputs} ô nhập liệu, {cells} ô công thức"
+    print(f"Đã biên dịch {args.template}: {summary} → {out}")
     return 0
 
 
-def _computed(compiled: Any, inputs: dict[str, Any]) -> dict[str, Any] | None:
-    """Values of every formula cell, when the engine is available."""
-    try:
-        from baocao.schemas import Calculator  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _computed(compiled: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Values of every formula cell, computed by the engine."""
+    from baocao.schemas import Calculator  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
+
     return dict(Calculator(compiled).calculate(inputs))
 
 
 def fill_command(args: argparse.Namespace) -> int:
     """``baocao fill T.xlsx --data INPUTS.json -o OUT.xlsx``."""
-    from baocao.form_designer.errors import FillError, FormCompileError
-    from baocao.form_designer.fill import fill_workbook
+    from baocao.form_designer.errors import FillError, FormCompileError  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
+    from baocao.form_designer.fill import fill_workbook  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
 
     inputs = _read_json_object(args.data)
     if inputs is None:
@@ -115,8 +127,8 @@ def fill_command(args: argparse.Namespace) -> int:
 
 def extract_command(args: argparse.Namespace) -> int:
     """``baocao extract FILLED.xlsx --form T.xlsx``: print the inputs as JSON."""
-    from baocao.form_designer.errors import FillError, FormCompileError
-    from baocao.form_designer.extract import extract_inputs
+    from baocao.form_designer.errors import FillError, FormCompileError  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
+    from baocao.form_designer.extract import extract_inputs  # noqa: PLC0415 - lazy: keeps `baocao --help` fast
 
     try:
         compiled = _load_form(args.form)
@@ -167,14 +179,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "compile", help="biên dịch biểu mẫu .xlsx thành schema/layout/formulas"
     )
     compile_parser.add_argument("template", help="tệp biểu mẫu .xlsx")
-    compile_parser.add_argument("-o", "--output", required=True, help="thư mục ghi kết quả")
+    compile_parser.add_argument(
+        "-o", "--output", required=True, help="thư mục ghi kết quả"
+    )
     compile_parser.set_defaults(handler=compile_command)
 
     fill_parser = subparsers.add_parser(
         "fill", help="ghi số liệu (và giá trị công thức) vào bản sao của biểu mẫu"
     )
     fill_parser.add_argument("template", help="tệp biểu mẫu .xlsx")
-    fill_parser.add_argument("--data", required=True, help="tệp JSON {\"Sheet!A1\": giá trị}")
+    fill_parser.add_argument(
+        "--data", required=True, help='tệp JSON {"Sheet!A1": giá trị}'
+    )
     fill_parser.add_argument("-o", "--output", required=True, help="tệp .xlsx kết quả")
     fill_parser.set_defaults(handler=fill_command)
 

@@ -67,22 +67,27 @@ def open_period(
     if not units:
         raise TransitionError(WorkflowCode.WF043, regime=regime.name)
     moment = utc_naive(now)
+    opened_here = False
     try:
-        Period.objects(regime_id=str(regime.pk), key=period_key.key).update_one(
+        result = Period.objects(regime_id=str(regime.pk), key=period_key.key).update_one(
             upsert=True,
+            full_result=True,
             set_on_insert__window_start=window.start.isoformat(),
             set_on_insert__window_end=window.end.isoformat(),
             set_on_insert__deadline=deadline.isoformat(),
             set_on_insert__opened_at=moment,
             set_on_insert__opened_by=actor,
         )
+        opened_here = result.upserted_id is not None
     except NotUniqueError:
         logger.info("period %s/%s opened concurrently", regime.pk, period_key.key)
     created = sum(
         _ensure_submission(regime, period_key.key, unit, moment) for unit in units
     )
     period = get_period(str(regime.pk), period_key.key)
-    if created:
+    # Concurrent openers may each create some of the submissions; only the one
+    # whose upsert inserted the period logs the opening, so the log has it once.
+    if opened_here:
         audit.record(
             actor,
             "period.open",

@@ -21,13 +21,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from baocao.schemas.compiled import CompiledForm
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-
-from baocao.schemas.compiled import CompiledForm
 
 
 def _cell_value(text: str) -> Any:
@@ -55,7 +54,7 @@ def build_xlsx(
     *,
     protected: Iterable[str] = (),
     merges: dict[str, list[str]] | None = None,
-    validations: dict[str, list[tuple[str, str]]] | None = None,
+    validations: dict[str, list[tuple[str, str | dict[str, Any]]]] | None = None,
     names: dict[str, str] | None = None,
     comments: dict[str, str] | None = None,
     bold_rows: dict[str, list[int]] | None = None,
@@ -80,8 +79,11 @@ def build_xlsx(
                 cell.font = Font(bold=True)
         for ref in (merges or {}).get(title, []):
             ws.merge_cells(ref)
-        for sqref, formula in (validations or {}).get(title, []):
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        for sqref, rule in (validations or {}).get(title, []):
+            options = (
+                rule if isinstance(rule, dict) else {"type": "list", "formula1": rule}
+            )
+            dv = DataValidation(allow_blank=True, **options)
             dv.add(sqref)
             ws.add_data_validation(dv)
         if title in set(protected):
@@ -102,13 +104,17 @@ def make_xlsx() -> Callable[..., bytes]:
     return build_xlsx
 
 
-def replace_part(data: bytes, name: str, content: bytes, *, extra: dict[str, bytes] | None = None) -> bytes:
+def replace_part(
+    data: bytes, name: str, content: bytes, *, extra: dict[str, bytes] | None = None
+) -> bytes:
     """Return ``data`` with zip entry ``name`` replaced (and ``extra`` entries added)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info.filename, content if info.filename == name else source.read(info))
+            target.writestr(
+                info.filename, content if info.filename == name else source.read(info)
+            )
         for extra_name, extra_content in (extra or {}).items():
             target.writestr(extra_name, extra_content)
     return out.getvalue()
@@ -121,7 +127,9 @@ def patch_part() -> Callable[..., bytes]:
 
 
 def _meta(name: str) -> dict[str, Any]:
-    text = (files("baocao.schemas") / "meta" / f"{name}.schema.json").read_text(encoding="utf-8")
+    text = (files("baocao.schemas") / "meta" / f"{name}.schema.json").read_text(
+        encoding="utf-8"
+    )
     return json.loads(text)
 
 
@@ -132,13 +140,15 @@ def validate_compiled() -> Callable[[CompiledForm], None]:
         name: jsonschema.Draft202012Validator(
             _meta(name), format_checker=jsonschema.FormatChecker()
         )
-        for name in ("schema", "layout")
+        for name in ("schema", "layout", "formulas")
     }
 
     def validate(compiled: CompiledForm) -> None:
         for name, validator in validators.items():
             errors = sorted(validator.iter_errors(getattr(compiled, name)), key=str)
-            assert errors == [], f"{name}: {errors[0].message} at {list(errors[0].path)}"
+            assert errors == [], (
+                f"{name}: {errors[0].message} at {list(errors[0].path)}"
+            )
         jsonschema.Draft202012Validator.check_schema(compiled.schema)
 
     return validate

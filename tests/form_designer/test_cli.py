@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from baocao.form_designer import Code
 from baocao.platform.cli import main
+from openpyxl import load_workbook
 
 TEMPLATE = "tthc_quy"
 
@@ -27,7 +26,10 @@ def test_compile_writes_the_documents(template, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["compile", str(template), "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "form.json", "formulas.json", "layout.json", "schema.json",
+        "form.json",
+        "formulas.json",
+        "layout.json",
+        "schema.json",
     ]
     form = json.loads((out / "form.json").read_text("utf-8"))
     assert form["schema"] == json.loads((out / "schema.json").read_text("utf-8"))
@@ -52,13 +54,19 @@ def test_compile_missing_file(tmp_path, capsys) -> None:
 def test_fill_then_extract_round_trip(template, shared_dir, tmp_path, capsys) -> None:
     """fill keeps styles/merges/protection and caches computed values; extract reads back."""
     inputs_path = shared_dir / "templates" / f"{TEMPLATE}.0.inputs.json"
-    expected = json.loads((shared_dir / "templates" / f"{TEMPLATE}.0.expected.json").read_text("utf-8"))
+    expected = json.loads(
+        (shared_dir / "templates" / f"{TEMPLATE}.0.expected.json").read_text("utf-8")
+    )
     out = tmp_path / "filled.xlsx"
-    assert main(["fill", str(template), "--data", str(inputs_path), "-o", str(out)]) == 0
+    assert (
+        main(["fill", str(template), "--data", str(inputs_path), "-o", str(out)]) == 0
+    )
     filled, original = load_workbook(out), load_workbook(template)
     ws, ws0 = filled["TTHC"], original["TTHC"]
     assert ws.protection.sheet and ws["F9"].value == "=C9+D9+E9"
-    assert sorted(map(str, ws.merged_cells.ranges)) == sorted(map(str, ws0.merged_cells.ranges))
+    assert sorted(map(str, ws.merged_cells.ranges)) == sorted(
+        map(str, ws0.merged_cells.ranges)
+    )
     assert ws.column_dimensions["B"].width == ws0.column_dimensions["B"].width
     assert ws["C9"].font.b == ws0["C9"].font.b and not ws["C9"].protection.locked
     cached = load_workbook(out, data_only=True)["TTHC"]
@@ -73,11 +81,17 @@ def test_fill_then_extract_round_trip(template, shared_dir, tmp_path, capsys) ->
 def test_fill_rejects_wrong_cells(template, tmp_path, capsys) -> None:
     data = tmp_path / "bad.json"
     data.write_text(json.dumps({"TTHC!F9": 1, "TTHC!C9": "nhiều", "X!A1": 2}), "utf-8")
-    assert main(["fill", str(template), "--data", str(data), "-o", str(tmp_path / "o.xlsx")]) == 1
+    assert (
+        main(
+            ["fill", str(template), "--data", str(data), "-o", str(tmp_path / "o.xlsx")]
+        )
+        == 1
+    )
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "Lỗi: " + Code.FD030.format(sheet="TTHC", cell="F9", value="ô công thức"),
-        "Lỗi: " + Code.FD031.format(sheet="TTHC", cell="C9", value="'nhiều'", kind="số nguyên"),
+        "Lỗi: "
+        + Code.FD031.format(sheet="TTHC", cell="C9", value="'nhiều'", kind="số nguyên"),
         "Lỗi: " + Code.FD032.format(value="X!A1"),
     ]
     assert not (tmp_path / "o.xlsx").exists()
@@ -86,11 +100,18 @@ def test_fill_rejects_wrong_cells(template, tmp_path, capsys) -> None:
 def test_fill_rejects_bad_json(template, tmp_path, capsys) -> None:
     data = tmp_path / "bad.json"
     data.write_text("{oops", "utf-8")
-    assert main(["fill", str(template), "--data", str(data), "-o", str(tmp_path / "o.xlsx")]) == 1
+    assert (
+        main(
+            ["fill", str(template), "--data", str(data), "-o", str(tmp_path / "o.xlsx")]
+        )
+        == 1
+    )
     assert "không phải JSON hợp lệ" in capsys.readouterr().err
 
 
-def test_extract_reports_edited_labels_and_wrong_types(template, tmp_path, capsys) -> None:
+def test_extract_reports_edited_labels_and_wrong_types(
+    template, tmp_path, capsys
+) -> None:
     book = load_workbook(template)
     ws = book["TTHC"]
     ws["B9"] = "Đất đai (đã sửa)"
@@ -101,8 +122,10 @@ def test_extract_reports_edited_labels_and_wrong_types(template, tmp_path, capsy
     assert main(["extract", str(path), "--form", str(template)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "Lỗi: " + Code.FD030.format(sheet="TTHC", cell="B9", value="'Đất đai (đã sửa)'"),
-        "Lỗi: " + Code.FD031.format(sheet="TTHC", cell="C9", value="'mười'", kind="số nguyên"),
+        "Lỗi: "
+        + Code.FD030.format(sheet="TTHC", cell="B9", value="'Đất đai (đã sửa)'"),
+        "Lỗi: "
+        + Code.FD031.format(sheet="TTHC", cell="C9", value="'mười'", kind="số nguyên"),
     ]
 
 

@@ -10,7 +10,6 @@ import io
 import zipfile
 
 import pytest
-
 from baocao.form_designer import Code, FormCompileError, Limits, compile_workbook
 
 TABLE = """
@@ -49,7 +48,11 @@ def test_fd001_zip_without_workbook() -> None:
 
 
 def test_fd002_encrypted_ole_file() -> None:
-    data = bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le")
+    data = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + b"\0" * 500
+        + "EncryptionInfo".encode("utf-16-le")
+    )
     assert _one(data, Code.FD002).message == Code.FD002.format()
 
 
@@ -59,7 +62,9 @@ def test_fd009_legacy_xls() -> None:
 
 def test_fd003_macro_enabled(make_xlsx, patch_part) -> None:
     data = _formula_sheet(make_xlsx, "=C2+D2")
-    xlsm = patch_part(data, "", b"", extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 vba"})
+    xlsm = patch_part(
+        data, "", b"", extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 vba"}
+    )
     assert _one(xlsm, Code.FD003).message == Code.FD003.format()
 
 
@@ -79,12 +84,18 @@ def test_fd004_total_size_limit(make_xlsx) -> None:
 
 
 def test_fd005_broken_sheet_xml(make_xlsx, patch_part) -> None:
-    data = patch_part(_formula_sheet(make_xlsx, "=C2"), "xl/worksheets/sheet1.xml", b"<worksheet><oops")
+    data = patch_part(
+        _formula_sheet(make_xlsx, "=C2"),
+        "xl/worksheets/sheet1.xml",
+        b"<worksheet><oops",
+    )
     assert _one(data, Code.FD005).message == Code.FD005.format()
 
 
 def test_fd006_too_many_cells(make_xlsx) -> None:
-    diagnostic = _one(_formula_sheet(make_xlsx, "=C2+D2"), Code.FD006, Limits(max_cells=5))
+    diagnostic = _one(
+        _formula_sheet(make_xlsx, "=C2+D2"), Code.FD006, Limits(max_cells=5)
+    )
     assert diagnostic.message == Code.FD006.format(value="8", limit="5")
 
 
@@ -98,8 +109,13 @@ def _sheet_xml(rows: list[bytes]) -> bytes:
 def test_fd006_million_cell_sheet(make_xlsx, patch_part) -> None:
     """A 10^6-cell sheet is refused from a byte scan, before openpyxl loads it."""
     row = b"".join(b'<c r="%s%%d"><v>1</v></c>' % col.encode() for col in "ABCDEFGHIJ")
-    rows = [b'<row r="%d">' % r + row.replace(b"%d", b"%d" % r) + b"</row>" for r in range(1, 100_001)]
-    data = patch_part(_formula_sheet(make_xlsx, "=C2"), "xl/worksheets/sheet1.xml", _sheet_xml(rows))
+    rows = [
+        b'<row r="%d">' % r + row.replace(b"%d", b"%d" % r) + b"</row>"
+        for r in range(1, 100_001)
+    ]
+    data = patch_part(
+        _formula_sheet(make_xlsx, "=C2"), "xl/worksheets/sheet1.xml", _sheet_xml(rows)
+    )
     diagnostic = _one(data, Code.FD006)
     assert diagnostic.message == Code.FD006.format(value="1000000", limit="200000")
 
@@ -108,26 +124,40 @@ def test_fd007_padded_sheet_is_trimmed(make_xlsx, patch_part) -> None:
     """Style-only cells far beyond the content are dropped (warning, not error)."""
     data = _formula_sheet(make_xlsx, "=C2+D2")
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
-    padding = b"".join(b'<row r="%d"><c r="Z%d" s="0"/></row>' % (r, r) for r in range(10, 60_000))
-    data = patch_part(data, "xl/worksheets/sheet1.xml", xml.replace(b"</sheetData>", padding + b"</sheetData>"))
+    padding = b"".join(
+        b'<row r="%d"><c r="Z%d" s="0"/></row>' % (r, r) for r in range(10, 60_000)
+    )
+    data = patch_part(
+        data,
+        "xl/worksheets/sheet1.xml",
+        xml.replace(b"</sheetData>", padding + b"</sheetData>"),
+    )
     compiled = compile_workbook(data)
     assert [w.code for w in compiled.warnings] == [Code.FD007]
-    assert compiled.warnings[0].message == Code.FD007.format(sheet="Biểu", cell="A1:E2", value="60000 ô")
+    assert compiled.warnings[0].message == Code.FD007.format(
+        sheet="Biểu", cell="A1:E2", value="60000 ô"
+    )
     assert compiled.layout["sheets"][0]["columns"][-1]["letter"] == "E"
 
 
 def test_fd008_and_fd012_external_links(make_xlsx, patch_part) -> None:
     data = _formula_sheet(make_xlsx, "=[1]Nguồn!A1+C2")
-    data = patch_part(data, "", b"", extra={"xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
+    data = patch_part(
+        data, "", b"", extra={"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}
+    )
     errors = _errors(data)
     assert [d.code for d in errors] == [Code.FD008, Code.FD012]
-    assert errors[0].message == Code.FD008.format(value="xl/externalLinks/externalLink1.xml")
+    assert errors[0].message == Code.FD008.format(
+        value="xl/externalLinks/externalLink1.xml"
+    )
     assert (errors[1].sheet, errors[1].cell) == ("Biểu", "E2")
 
 
 def test_fd010_unsupported_function(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=WEBSERVICE(C2)"), Code.FD010)
-    assert diagnostic.message == Code.FD010.format(sheet="Biểu", cell="E2", value="WEBSERVICE")
+    assert diagnostic.message == Code.FD010.format(
+        sheet="Biểu", cell="E2", value="WEBSERVICE"
+    )
 
 
 @pytest.mark.parametrize("ref", ["A:A", "C:D", "1:1"], ids=["column", "columns", "row"])
@@ -155,12 +185,16 @@ def test_fd013_cycle_names_every_cell(make_xlsx) -> None:
 
 def test_fd013_self_reference(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=E2+C2"), Code.FD013)
-    assert diagnostic.message == Code.FD013.format(sheet="Biểu", cell="E2", value="Biểu!E2 → Biểu!E2")
+    assert diagnostic.message == Code.FD013.format(
+        sheet="Biểu", cell="E2", value="Biểu!E2 → Biểu!E2"
+    )
 
 
 def test_fd014_syntax_error(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=SUM(C2,D2"), Code.FD014)
-    assert diagnostic.message == Code.FD014.format(sheet="Biểu", cell="E2", value="=SUM(C2,D2")
+    assert diagnostic.message == Code.FD014.format(
+        sheet="Biểu", cell="E2", value="=SUM(C2,D2"
+    )
 
 
 def test_fd015_unknown_sheet(make_xlsx) -> None:
@@ -170,18 +204,24 @@ def test_fd015_unknown_sheet(make_xlsx) -> None:
 
 def test_fd016_range_too_large(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=SUM(A1:Z5000)"), Code.FD016)
-    assert diagnostic.message == Code.FD016.format(sheet="Biểu", cell="E2", value="A1:Z5000")
+    assert diagnostic.message == Code.FD016.format(
+        sheet="Biểu", cell="E2", value="A1:Z5000"
+    )
 
 
 def test_fd018_bad_repeat_name(make_xlsx) -> None:
-    data = _formula_sheet(make_xlsx, "=C2+D2", names={"LAP_du_an": "Biểu!$A$1,Biểu!$C$5"})
+    data = _formula_sheet(
+        make_xlsx, "=C2+D2", names={"LAP_du_an": "Biểu!$A$1,Biểu!$C$5"}
+    )
     diagnostic = _one(data, Code.FD018)
     assert diagnostic.code is Code.FD018
 
 
 def test_fd019_duplicate_indicator(make_xlsx) -> None:
     data = _formula_sheet(
-        make_xlsx, "=C2+D2", comments={"Biểu!C2": "chỉ tiêu: GRDP01", "Biểu!D2": "Chỉ tiêu: GRDP01"}
+        make_xlsx,
+        "=C2+D2",
+        comments={"Biểu!C2": "chỉ tiêu: GRDP01", "Biểu!D2": "Chỉ tiêu: GRDP01"},
     )
     diagnostic = _one(data, Code.FD019)
     assert diagnostic.message == Code.FD019.format(
@@ -195,14 +235,20 @@ def test_fd020_no_inputs(make_xlsx) -> None:
 
 
 def test_fd021_unresolved_validation_list(make_xlsx) -> None:
-    data = _formula_sheet(make_xlsx, "=C2+D2", validations={"Biểu": [("C2", "DanhMucKhongCo")]})
+    data = _formula_sheet(
+        make_xlsx, "=C2+D2", validations={"Biểu": [("C2", "DanhMucKhongCo")]}
+    )
     diagnostic = _one(data, Code.FD021)
-    assert diagnostic.message == Code.FD021.format(sheet="Biểu", cell="C2", value="DanhMucKhongCo")
+    assert diagnostic.message == Code.FD021.format(
+        sheet="Biểu", cell="C2", value="DanhMucKhongCo"
+    )
 
 
 def test_fd023_unknown_defined_name(make_xlsx) -> None:
     diagnostic = _one(_formula_sheet(make_xlsx, "=SUM(TongThu)"), Code.FD023)
-    assert diagnostic.message == Code.FD023.format(sheet="Biểu", cell="E2", value="TongThu")
+    assert diagnostic.message == Code.FD023.format(
+        sheet="Biểu", cell="E2", value="TongThu"
+    )
 
 
 def test_every_error_is_collected(make_xlsx) -> None:

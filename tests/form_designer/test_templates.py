@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from baocao.form_designer import compile_workbook
 
 TEMPLATES = ["bieu01_ktxh", "giaoduc_truong", "ngansach_xa", "tthc_quy", "yte_danso"]
@@ -22,8 +21,12 @@ def test_template_compiles_and_validates(shared_dir, validate_compiled, name) ->
     compiled = compile_workbook(_template(shared_dir, name))
     validate_compiled(compiled)
     assert not [w for w in compiled.warnings if w.is_error]
-    inputs = json.loads((shared_dir / "templates" / f"{name}.0.inputs.json").read_text("utf-8"))
-    expected = json.loads((shared_dir / "templates" / f"{name}.0.expected.json").read_text("utf-8"))
+    inputs = json.loads(
+        (shared_dir / "templates" / f"{name}.0.inputs.json").read_text("utf-8")
+    )
+    expected = json.loads(
+        (shared_dir / "templates" / f"{name}.0.expected.json").read_text("utf-8")
+    )
     assert set(inputs) <= set(compiled.formulas["inputs"])
     assert set(expected) == set(compiled.formulas["cells"])
     assert sorted(compiled.formulas["order"]) == sorted(expected)
@@ -57,7 +60,10 @@ def test_bieu01_fields(shared_dir) -> None:
         "x-aggregate": "sum",
     }
     cell = compiled.formulas["cells"]["Biểu 01-KTXH!D25"]
-    assert cell == {"formula": "=D17+D18", "deps": ["Biểu 01-KTXH!D17", "Biểu 01-KTXH!D18"]}
+    assert cell == {
+        "formula": "=D17+D18",
+        "deps": ["Biểu 01-KTXH!D17", "Biểu 01-KTXH!D18"],
+    }
 
 
 def test_tthc_two_row_headers_and_constants(shared_dir) -> None:
@@ -88,6 +94,11 @@ def test_layout_keeps_merges_widths_and_roles(shared_dir) -> None:
     layout = compile_workbook(_template(shared_dir, "tthc_quy")).layout
     sheet = layout["sheets"][0]
     assert "C7:F7" in sheet["merges"]
-    assert sheet["columns"][1] == {"index": 2, "letter": "B", "width": 42.0, "hidden": False}
+    assert sheet["columns"][1] == {
+        "index": 2,
+        "letter": "B",
+        "width": 42.0,
+        "hidden": False,
+    }
     roles = {c["ref"]: c["role"] for c in sheet["cells"]}
     assert (roles["A7"], roles["C9"], roles["F9"]) == ("label", "input", "computed")
