@@ -254,3 +254,16 @@ def test_announcement_shows_on_every_page(
     auth.login("28249.nhaplieu")
     for path in ("/", "/don-vi/", "/ho-tro/"):
         assert "Nâng cấp hệ thống" in client.get(path).get_data(as_text=True), path
+
+
+def test_support_is_in_the_menu_of_every_page(
+    accounts: dict[str, str], client: FlaskClient, auth: Any
+) -> None:
+    """Đ.20.1: any user reaches the request form from any page (navbar menu)."""
+    auth.login("28249.nhaplieu")
+    for path in ("/", "/don-vi/", "/don-vi/28249", "/ho-tro/"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/ho-tro/"' in page and "Gửi yêu cầu hỗ trợ" in page, path
+        assert (
+            'href="/ho-tro/quan-ly/"' not in page and 'href="/tai-khoan/"' not in page
+        )
