@@ -239,14 +239,14 @@ def ensure_user(
         fab_role = sm.find_role(fab_role_name(role))
         if fab_role is None:
             raise LookupError(f"role {role} missing: run sync_security first")
-        first, _, last = (full_name or username).partition(" ")
         password_hash = password_hash or hash_password(app, password)
         user = sm.find_user(username=username)
         if user is None:
             user = sm.add_user(
                 username=username,
-                first_name=first,
-                last_name=last or "-",
+                # Vietnamese full names do not split into FAB's first/last pair.
+                first_name=full_name or username,
+                last_name="",
                 email=f"{username}@baocao.invalid",
                 role=fab_role,
                 hashed_password=password_hash,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from datetime import UTC, datetime
+
+from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
 
@@ -14,7 +16,7 @@ UNIT_KINDS = ("province", "department", "commune", "subunit")
 
 
 class UnitsApi(BaseApi):
-    """Units, for every logged-in role (the directory is not confidential)."""
+    """Units, for every logged-in role; the access service says which (Đ.5.2a)."""
 
     resource_name = "units"
     class_permission_name = "Units"
@@ -65,7 +67,7 @@ class UnitsApi(BaseApi):
             401:
               $ref: '#/components/responses/401'
         """
-        from baocao.platform.models import Unit
+        from baocao.platform.services import access, units
 
         kind = request.args.get("kind") or None
         parent = request.args.get("parent") or None
@@ -74,14 +76,11 @@ class UnitsApi(BaseApi):
                 message=f"Tham số kind='{kind}' không hợp lệ; chỉ nhận "
                 + ", ".join(UNIT_KINDS)
             )
-        query: dict[str, Any] = {}
-        if kind is not None:
-            query["kind"] = kind
-        if parent is not None:
-            query["parent"] = parent
-        units = Unit.objects(**query).order_by("path", "code")
+        now = datetime.now(UTC)
+        visible = access.visible_units(g.user, access.Action.UNIT_VIEW, now=now)
+        found = units.list_units(now=now, kind=kind, parent=parent, codes=visible)
         items = [
             {"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent}
-            for u in units
+            for u in found
         ]
         return self.response(200, count=len(items), items=items)

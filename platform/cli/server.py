@@ -9,7 +9,6 @@ before any web worker starts (web workers never write permission rows).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import getpass
 import json
 import secrets
@@ -254,18 +253,17 @@ def run_import_units(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     with app.app_context():
-        result = import_units(data, args.file.name, dry_run=args.dry_run)
-    print(json.dumps(_jsonable(result), ensure_ascii=False, indent=2, default=str))
-    errors = getattr(result, "errors", None)
-    return 1 if errors else 0
-
-
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return value
+        report = import_units(data, args.file.name, dry_run=args.dry_run)
+    summary = {
+        "file": report.filename,
+        "stored": report.stored,
+        "created": report.count("create"),
+        "updated": report.count("update"),
+        "unchanged": report.count("unchanged"),
+        "errors": report.errors,
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    return 0 if report.ok else 1
 
 
 def run_backup(args: argparse.Namespace) -> int:

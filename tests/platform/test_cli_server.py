@@ -38,9 +38,10 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 class _Done:
-    def __init__(self, returncode: int, stderr: str) -> None:
+    def __init__(self, returncode: int, stderr: str, stdout: str = "") -> None:
         self.returncode = returncode
         self.stderr = stderr
+        self.stdout = stdout
 
 
 def _cli(*args: str, env: dict[str, str], stdin: str | None = None) -> _Done:
@@ -54,16 +55,16 @@ def _cli(*args: str, env: dict[str, str], stdin: str | None = None) -> _Done:
     os.environ.clear()
     os.environ.update(env)
     sys.stdin = io.StringIO(stdin or "")
-    err = io.StringIO()
+    err, out = io.StringIO(), io.StringIO()
     try:
-        with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        with redirect_stderr(err), redirect_stdout(out):
             code = main(list(args))
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
         sys.stdin = saved_stdin
         mongoengine.disconnect()
-    return _Done(code, err.getvalue())
+    return _Done(code, err.getvalue(), out.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +127,7 @@ def test_demo_refuses_a_wrong_password(demo_server: str) -> None:
 
 
 @pytest.mark.services
-def test_demo_api_needs_a_token(demo_server: str) -> None:
+def test_demo_api_lists_102_communes_with_a_token_only(demo_server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(demo_server + "api/v1/units?kind=commune")
     caught.value.close()
@@ -139,7 +140,14 @@ def test_demo_api_needs_a_token(demo_server: str) -> None:
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request) as answer:
-        assert "access_token" in json.load(answer)
+        token = json.load(answer)["access_token"]
+    communes = urllib.request.Request(
+        demo_server + "api/v1/units?kind=commune",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(communes) as answer:
+        body = json.load(answer)
+    assert body["count"] == len(body["items"]) == 102
 
 
 def test_create_admin_then_backup_and_restore_sqlite(tmp_path: Path) -> None:
@@ -182,3 +190,20 @@ def test_unknown_setting_stops_the_command_with_a_clear_message(tmp_path: Path) 
     assert "CFG001" in done.stderr
     assert "BAOCAO_MONGO_URL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_import_units_dry_run_reports_rows_and_errors(tmp_path: Path) -> None:
+    """``baocao import-units`` previews through the units service, per-row errors."""
+    env = _clean_env(BAOCAO_INSTANCE_DIR=str(tmp_path / "instance"))
+    good = tmp_path / "good.csv"
+    good.write_text("Mã,Tên,Loại\n82,Tỉnh Đồng Tháp,tỉnh\n", encoding="utf-8")
+    done = _cli("import-units", "--dry-run", str(good), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    preview = json.loads(done.stdout)
+    assert (preview["created"], preview["stored"], preview["errors"]) == (1, False, [])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã,Tên,Loại\n82,Tỉnh Đồng Tháp,làng\n", encoding="utf-8")
+    done = _cli("import-units", "--dry-run", str(bad), env=env)
+    assert done.returncode == 1
+    errors = json.loads(done.stdout)["errors"]
+    assert [(e["line"], e["code"]) for e in errors] == [(2, "82")]
