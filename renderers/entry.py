@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from baocao.renderers._assemble import RowHtml, sheet_tables
 from baocao.renderers._cells import CellContext, computed_cell, input_cell, label_cell
 from baocao.renderers._sheet import (
     SheetGrid,
@@ -96,18 +97,8 @@ class _GridWriter:
         self.properties: dict[str, Any] = schema.get("properties") or {}
         self.required = set(schema.get("required") or ())
         self.ctx, self.styles = ctx, styles
-        self.frozen_top = self._frozen_offsets()
         self.frozen_left = self._frozen_left()
-
-    def _frozen_offsets(self) -> dict[int, int]:
-        """Top offsets of frozen rows, counted from the first frozen row."""
-        offsets: dict[int, int] = {}
-        top = 0
-        for row in self.grid.rows:
-            if self.grid.freeze_from <= row <= self.grid.freeze_rows:
-                offsets[row] = top
-                top += height_to_px(self.grid.heights[row])
-        return offsets
+        self.position = {row: i for i, row in enumerate(grid.rows)}
 
     def _frozen_left(self) -> dict[int, int]:
         """Left offsets of frozen columns (row labels)."""
@@ -120,12 +111,8 @@ class _GridWriter:
         return offsets
 
     def _sticky(self, slot: Slot) -> tuple[str, str]:
-        """(class, inline style) that keep frozen rows and row labels in view."""
+        """(class, inline style) that keep row labels in view."""
         classes, style = [], []
-        top = self.frozen_top.get(slot.row)
-        if top is not None:
-            classes.append("bc-fr")
-            style.append(f"top:{top}px")
         left = self.frozen_left.get(slot.col)
         if (
             left is not None
@@ -199,22 +186,34 @@ class _GridWriter:
             cell, key, value, prop=prop, ctx=self.ctx, attrs=attrs, span=span, css=css
         )
 
-    def rows(self) -> list[str]:
+    def rows(self) -> list[RowHtml]:
         """Every ``<tr>`` of the sheet, with repeatable groups expanded."""
         starts = _repeat_rows(self.grid, self.data)
         skip: set[int] = set()
         for group, _ in starts.values():
             skip.update(range(group["first_row"] + 1, group["last_row"] + 1))
-        out = []
+        out: list[RowHtml] = []
+        merged_until = -1  # position of the last row a rowspan reaches
         for row in self.grid.rows:
             if row in skip:
                 continue
             if row in starts:
                 out.extend(self._group_rows(*starts[row]))
                 continue
+            here = self.position[row]
+            slots = self.grid.slots[row]
+            for slot in slots:
+                merged_until = max(merged_until, here + slot.rowspan - 1)
             height = height_to_px(self.grid.heights[row])
-            cells = "".join(self._line(self.grid.slots[row]))
-            out.append(f'<tr style="height:{height}px">{cells}</tr>')
+            cells = "".join(self._line(slots))
+            out.append(
+                RowHtml(
+                    row,
+                    f'<tr style="height:{height}px">{cells}</tr>',
+                    height,
+                    merged_until <= here,
+                )
+            )
         return out
 
     def _line(self, slots: list[Slot]) -> list[str]:
@@ -234,7 +233,8 @@ class _GridWriter:
             out.append(html)
         return out
 
-    def _group_rows(self, group: dict[str, Any], count: int) -> list[str]:
+    def _group_rows(self, group: dict[str, Any], count: int) -> list[RowHtml]:
+        """The group's rows, then its "add row" line; one unbreakable block."""
         name = group["name"]
         template_rows = [
             r for r in self.grid.rows if group["first_row"] <= r <= group["last_row"]
@@ -256,18 +256,23 @@ class _GridWriter:
                     "\u2212</button></td>"
                 )
             )
-            out.append(
+            height = height_to_px(self.grid.heights[row])
+            html = (
                 f'<tr class="bc-rep" data-repeat="{name}" data-index="{index}" '
-                f'style="height:{height_to_px(self.grid.heights[row])}px">{cells}{tools}</tr>'
+                f'style="height:{height}px">{cells}{tools}</tr>'
             )
+            out.append(RowHtml(row, html, height, False))
         if not self.ctx.readonly:
-            out.append(
+            html = (
                 f'<tr class="bc-addrow"><td colspan="{len(self.grid.columns) + 1}">'
                 f'<button type="button" class="bc-add" data-repeat="{name}" '
                 f'data-first-row="{group["first_row"]}" '
                 f'data-template-rows="{len(template_rows)}">+ '
                 f"{self.ctx.strings['add_row']}</button></td></tr>"
             )
+            out.append(RowHtml(group["last_row"], html, 24, False))
+        last = out[-1]
+        out[-1] = RowHtml(last.row, last.html, last.height, True)
         return out
 
 
@@ -317,11 +322,7 @@ def render_entry_form(
             widths.append(TOOLS_WIDTH)  # the add/remove row buttons
         colgroup = "".join(f'<col style="width:{w}px">' for w in widths)
         width = sum(widths)
-        html = (
-            f'<table class="bc-grid" style="width:{width}px">'
-            f"<colgroup>{colgroup}</colgroup>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        html = sheet_tables(grid, rows, colgroup, width)
         rendered.append(_SheetHtml(grid.name, html, len(ctx.placed_errors) - before))
     summary = [
         (key, messages, ctx.ids.get(key)) for key, messages in ctx.errors.items()

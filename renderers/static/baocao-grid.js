@@ -112,7 +112,7 @@
     this.root = root;
     this.url = root.getAttribute("data-recalc-url");
     var delay = parseInt(root.getAttribute("data-recalc-delay"), 10);
-    this.delay = isNaN(delay) ? 40 : delay;
+    this.delay = isNaN(delay) ? 0 : delay;
     this.pending = {};
     this.timer = null;
     this.inFlight = false;
@@ -132,12 +132,19 @@
     return text;
   };
 
+  /** Maps from data key to computed cell and to control; dropped caches of positions. */
   Grid.prototype.indexComputed = function () {
     var map = {};
+    var controls = {};
     this.root.querySelectorAll("td.bc-c[data-key]").forEach(function (td) {
       map[td.getAttribute("data-key")] = td;
     });
+    this.root.querySelectorAll(".bc-in").forEach(function (el) {
+      controls[el.getAttribute("data-key")] = el;
+    });
     this.computedCells = map;
+    this.controlsByKey = controls;
+    this.layouts = new Map();
   };
 
   Grid.prototype.bind = function () {
@@ -238,18 +245,20 @@
   };
 
   Grid.prototype.control = function (key) {
-    var found = null;
-    this.root.querySelectorAll(".bc-in").forEach(function (el) {
-      if (!found && el.getAttribute("data-key") === key) found = el;
-    });
-    return found;
+    return this.controlsByKey[key] || null;
   };
 
   Grid.prototype.schedule = function () {
     var self = this;
     if (!this.url && !this.calculator) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(function () { self.flush(); }, this.delay);
+    if (this.delay > 0) {
+      this.timer = setTimeout(function () { self.flush(); }, this.delay);
+    } else {
+      // Before the next frame: rendering a large grid must not delay the request.
+      // Bursts still coalesce: changes made while a request is in flight wait for it.
+      Promise.resolve().then(function () { self.flush(); });
+    }
   };
 
   /** Send the pending changes; one request at a time keeps the server state in order. */
@@ -301,9 +310,10 @@
       var text = formatValue(computed[key], td.getAttribute("data-fmt"));
       if (span.textContent !== text) {
         span.textContent = text;
-        td.classList.remove("bc-updated");
-        void td.offsetWidth;
-        td.classList.add("bc-updated");
+        if (td.animate) {
+          td.animate([{ backgroundColor: "#fff3b0" }],
+            { duration: 600, easing: "ease-out" });
+        }
       }
     });
     Object.keys(body.errors || {}).forEach(function (key) {
@@ -326,33 +336,46 @@
 
   /* ---------- navigation ---------- */
 
-  function position(el) {
-    var td = el.closest("td");
-    return { row: td.parentElement.rowIndex, col: parseInt(td.getAttribute("data-c"), 10) };
-  }
-
-  Grid.prototype.controls = function (el) {
+  /** Controls of el's sheet in document order, with their grid positions (cached). */
+  Grid.prototype.sheetLayout = function (el) {
     var sheet = el.closest(".bc-sheet");
-    return Array.prototype.slice.call(sheet.querySelectorAll(".bc-in"));
+    var layout = this.layouts.get(sheet);
+    if (!layout) {
+      // Rows are counted over the whole sheet: a long sheet is several tables.
+      var rowIndex = new Map();
+      Array.prototype.forEach.call(sheet.querySelectorAll("tr"), function (tr, i) {
+        rowIndex.set(tr, i);
+      });
+      var list = Array.prototype.slice.call(sheet.querySelectorAll(".bc-in"));
+      var at = {};
+      var positions = new Map();
+      list.forEach(function (control) {
+        var td = control.closest("td");
+        var p = { row: rowIndex.get(td.parentElement), col: parseInt(td.getAttribute("data-c"), 10) };
+        positions.set(control, p);
+        at[p.row + ":" + p.col] = control;
+      });
+      layout = { list: list, at: at, positions: positions };
+      this.layouts.set(sheet, layout);
+    }
+    return layout;
   };
 
+  Grid.prototype.controls = function (el) { return this.sheetLayout(el).list; };
+
   Grid.prototype.cellAt = function (el, row, col) {
-    var found = null;
-    this.controls(el).forEach(function (other) {
-      var p = position(other);
-      if (!found && p.row === row && p.col === col) found = other;
-    });
-    return found;
+    return this.sheetLayout(el).at[row + ":" + col] || null;
   };
 
   /** Nearest control in a direction: same column for up/down, same row for left/right. */
   Grid.prototype.neighbour = function (el, dRow, dCol) {
-    var here = position(el);
+    var layout = this.sheetLayout(el);
+    var here = layout.positions.get(el);
     var best = null;
     var bestDistance = Infinity;
-    this.controls(el).forEach(function (other) {
+    layout.list.forEach(function (other) {
       if (other === el) return;
-      var p = position(other);
+      var p = layout.positions.get(other);
       var distance;
       if (dRow !== 0) {
         if (p.col !== here.col || (p.row - here.row) * dRow <= 0) return;
@@ -418,7 +441,7 @@
     var block = text.replace(/\r\n?/g, "\n").replace(/\n$/, "");
     if (block.indexOf("\t") < 0 && block.indexOf("\n") < 0) return;
     e.preventDefault();
-    var start = position(el);
+    var start = this.sheetLayout(el).positions.get(el);
     var self = this;
     var changed = {};
     block.split("\n").forEach(function (line, i) {
@@ -602,16 +625,13 @@
     this.root.removeAttribute("data-dirty");
   };
 
-  /** Frozen rows: stack the sticky header rows at their rendered heights. */
+  /** Row labels stick only when the sheet is wider than its box: thousands of
+   * sticky cells cost the browser time on every frame. (The frozen header rows
+   * are one sticky box, drawn by the server.) */
   Grid.prototype.fixSticky = function () {
-    this.root.querySelectorAll("table.bc-grid").forEach(function (table) {
-      var top = 0;
-      Array.prototype.forEach.call(table.rows, function (tr) {
-        var frozen = tr.querySelectorAll("td.bc-fr");
-        if (!frozen.length) return;
-        frozen.forEach(function (td) { td.style.top = top + "px"; });
-        top += tr.getBoundingClientRect().height;
-      });
+    this.root.querySelectorAll(".bc-scroll").forEach(function (box) {
+      if (box.offsetParent === null) return;
+      box.classList.toggle("bc-hscroll", box.scrollWidth > box.clientWidth + 1);
     });
   };
 
@@ -633,6 +653,12 @@
     e.preventDefault();
     e.returnValue = dirty[0].message("unsaved");
     return e.returnValue;
+  });
+
+  var resizeTimer = null;
+  global.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { grids.forEach(function (g) { g.fixSticky(); }); }, 150);
   });
 
   function initAll() {

@@ -32,19 +32,21 @@ ROWS = 4
 pytestmark = pytest.mark.browser
 
 
-def fake_recalc(state: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
+def fake_recalc(
+    state: dict[str, Any], changed: dict[str, Any], rows: int = ROWS
+) -> dict[str, Any]:
     """The form's formulas: F = ROUND(E/D*100, 2) (IFERROR → ""), D and E totals."""
     state.update(changed)
     result: dict[str, Any] = {}
     totals = {"D": 0.0, "E": 0.0}
-    for r in range(10, 10 + ROWS):
+    for r in range(10, 10 + rows):
         d, e = state.get(f"{SHEET}!D{r}"), state.get(f"{SHEET}!E{r}")
         for col, value in (("D", d), ("E", e)):
             totals[col] += value if isinstance(value, int | float) else 0
         ok = isinstance(d, int | float) and isinstance(e, int | float) and d != 0
         result[f"{SHEET}!F{r}"] = round(e / d * 100, 2) if ok else ""
-    result[f"{SHEET}!D{10 + ROWS}"] = totals["D"]
-    result[f"{SHEET}!E{10 + ROWS}"] = totals["E"]
+    result[f"{SHEET}!D{10 + rows}"] = totals["D"]
+    result[f"{SHEET}!E{10 + rows}"] = totals["E"]
     return result
 
 
@@ -317,4 +319,55 @@ def test_real_template_recalculates_with_the_calculator(
     )
     page.wait_for_timeout(200)
     page.screenshot(path=str(tmp_path / "bieu01.png"))
+    context.close()
+
+
+LONG = 150
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory: pytest.TempPathFactory, sample: Any) -> Iterator[str]:
+    """150 indicator rows: the sheet is drawn as a sticky header and three chunks."""
+    schema, layout = sample.build_form(LONG)
+    fragment = render_entry_form((schema, layout), {}, {}, recalc_url="/recalc")
+    state: dict[str, Any] = {}
+    root = new_site(tmp_path_factory, fragment)
+    with serve(root, lambda changed: fake_recalc(state, changed, LONG)) as base:
+        yield f"{base}/index.html"
+
+
+def test_long_sheet_moves_and_pastes_across_chunks(
+    browser: Any, long_site: str, tmp_path: Path
+) -> None:
+    """Enter and paste cross the cut between two tables; the header stays on top."""
+    context = browser.new_context(viewport={"width": 1100, "height": 700})
+    page = context.new_page()
+    page.goto(long_site)
+    page.wait_for_function("window.BaocaoGrid !== undefined")
+    assert page.locator(".bc-chunk").count() == 3
+    head = page.locator(".bc-head")
+    scroller = page.locator(".bc-scroll").first
+    assert head.bounding_box()["y"] > scroller.bounding_box()["y"] + 100  # below titles
+    last_of_first = 10 + 60 - 2  # rows 9..68 are the first chunk
+    cell(page, f"{SHEET}!E{last_of_first}").focus()
+    page.keyboard.press("Enter")
+    focused = "document.activeElement.getAttribute('data-key')"
+    assert page.evaluate(focused) == f"{SHEET}!E{last_of_first + 1}"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == f"{SHEET}!D{last_of_first}"
+    target = cell(page, f"{SHEET}!D{last_of_first}")
+    target.evaluate(
+        "(el, text) => { const data = new DataTransfer();"
+        " data.setData('text/plain', text);"
+        " el.dispatchEvent(new ClipboardEvent('paste',"
+        " {clipboardData: data, bubbles: true, cancelable: true})); }",
+        "100\t25\n200\t50\n",
+    )
+    assert cell(page, f"{SHEET}!E{last_of_first + 1}").input_value() == "50,00"
+    wait_for_text(page, f"{SHEET}!F{last_of_first + 1}", "25,00")
+    scroller.evaluate("box => { box.scrollTop = 2500; }")
+    page.wait_for_timeout(100)
+    assert abs(head.bounding_box()["y"] - scroller.bounding_box()["y"]) < 2  # stuck
+    page.screenshot(path=str(tmp_path / "long.png"))
     context.close()

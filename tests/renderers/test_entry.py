@@ -147,15 +147,74 @@ def test_sheets_are_tabs_and_repeat_rows_expand(form: Any, values: Any) -> None:
 
 
 def test_frozen_header_rows_and_row_labels(form: Any, values: Any) -> None:
-    """Header rows 7-8 stick to the top and columns A-C to the left (CSS sticky)."""
+    """Header rows 7-8 go in the sticky box; columns A-C stick left (CSS sticky)."""
     data, computed = values
-    cells = parse(render_entry_form(form, data, computed))
-    header = cells.find(data_r="8", data_c="4")[0][1]
-    assert "bc-fr" in header["class"] and header["style"] == "top:40px"
+    html = render_entry_form(form, data, computed)
+    head = html.split('<div class="bc-head"', 1)[1].split("</div>", 1)[0]
+    assert 'data-r="7"' in head and 'data-r="8"' in head
+    assert 'data-r="5"' not in head and 'data-r="9"' not in head
+    cells = parse(html)
     label = cells.find(data_r="10", data_c="2")[0][1]
     assert "bc-fc" in label["class"] and label["style"] == "left:47px"
     title = cells.find(data_r="1", data_c="1")[0][1]
-    assert "bc-fc" not in title["class"] and "bc-fr" not in title["class"]
+    assert "bc-fc" not in title["class"]
+
+
+def test_long_sheet_is_cut_into_chunks_the_browser_can_skip(sample: Any) -> None:
+    """150 indicator rows: chunks of about 60 rows, every input still drawn once."""
+    schema, layout = sample.build_form(150)
+    html = render_entry_form((schema, layout), {}, {})
+    first_sheet = html.split('data-sheet="Thông tin"')[0]
+    chunks = first_sheet.split('<div class="bc-chunk"')[1:]
+    assert len(chunks) == 3
+    assert [c.count("<tr") for c in chunks] == [60, 60, 34]
+    for chunk in chunks:
+        assert chunk.count("<colgroup>") == 1
+        assert "contain-intrinsic-size:auto 746px auto" in chunk
+    assert html.count('data-kind="decimal"') == 300 + 2  # and the project rows
+
+
+def test_chunks_never_cut_a_merge_or_a_repeat_group() -> None:
+    """Rows joined by a rowspan, or by a repeat group, stay in one table."""
+    cells = []
+    for r in range(1, 131):
+        role = "input" if r % 2 else "label"
+        cells.append(
+            {
+                "address": f"S!B{r}",
+                "ref": f"B{r}",
+                "row": r,
+                "col": 2,
+                "role": role,
+                "text": None,
+                "value": None,
+                "number_format": "General",
+                "style": {},
+            }
+        )
+    layout = {
+        "version": 1,
+        "sheets": [
+            {
+                "name": "S",
+                "columns": [],
+                "rows": [],
+                "cells": cells,
+                "merges": ["A60:A62"],
+                "repeats": [
+                    {"name": "g", "first_row": 118, "last_row": 122, "columns": ["B"]}
+                ],
+            }
+        ],
+    }
+    html = render_entry_form(({}, layout), {}, {})
+    chunks = html.split('<div class="bc-chunk"')[1:]
+    first = chunks[0]
+    assert 'data-r="62"' in first and 'data-r="63"' not in first
+    group_chunk = next(c for c in chunks if 'data-repeat="g"' in c)
+    assert (
+        group_chunk.count('class="bc-rep"') == 5 and 'class="bc-addrow"' in group_chunk
+    )
 
 
 def test_readonly_and_compiled_form_input(form: Any, values: Any) -> None:
