@@ -31,10 +31,10 @@ def caller() -> Any:
     return current_app.appbuilder.sm.current_user  # type: ignore[attr-defined]
 
 
-def forbid(action: str, what: str) -> ForbiddenActionError:
-    return ForbiddenActionError(
-        WorkflowCode.WF020, action=action, step=what, role="phù hợp", unit="đơn vị này"
-    )
+def forbid(action: str, what: str = "") -> ForbiddenActionError:
+    """403 for an action the caller's roles and units do not allow."""
+    del what
+    return ForbiddenActionError(WorkflowCode.WF036, action=action)
 
 
 def json_payload() -> dict[str, Any]:

@@ -163,7 +163,7 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        sub = self._visible(submission_id)
+        sub = service.get_submission(submission_id)
         data = payload.get("data")
         errors = _shape_errors(data)
         if errors:
@@ -201,7 +201,7 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        sub = self._visible(submission_id)
+        sub = service.get_submission(submission_id)
         to_step = payload.get("to_step")
         comments = payload.get("comments")
         if sub.version != expected:

@@ -18,6 +18,7 @@ from baocao.platform.views.support import (
     SupportView,
 )
 from baocao.platform.views.units import UnitAdminView, UnitsView
+from baocao.platform.views.workflow_admin import register_workflow_views
 from flask import current_app
 
 __all__ = ["register_views"]
@@ -62,3 +63,4 @@ def register_views(appbuilder: Any) -> None:
     appbuilder.add_view(
         SupportAdminView, "Hàng đợi hỗ trợ", icon="fa-inbox", category=CATEGORY_HELP
     )
+    register_workflow_views(appbuilder)

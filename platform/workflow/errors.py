@@ -102,6 +102,11 @@ class WorkflowCode(DetailEnum):
         "Thiếu tiêu đề If-Match (phiên bản báo cáo đã đọc). Hãy tải báo cáo, lấy "
         "'version' rồi gửi lại kèm If-Match.",
     )
+    WF036 = Detail(
+        "not permitted",
+        "Bạn không có quyền {action}. Hãy liên hệ quản trị đơn vị nếu cần được phân "
+        "quyền.",
+    )
     WF040 = Detail(
         "regime incomplete",
         "Chế độ báo cáo '{regime}' chưa thể ban hành vì còn thiếu hoặc sai: {problems}",

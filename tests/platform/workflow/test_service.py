@@ -12,6 +12,7 @@ from baocao.platform.models import AuditEvent
 from baocao.platform.models.workflow import Period, Submission
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from baocao.platform.services.workflow_demo import seed_demo_regime
 from baocao.platform.services.workflow_jobs import open_due_periods
 from baocao.platform.services.workflow_tracking import inbox, list_submissions, status
 from baocao.platform.workflow.errors import (
@@ -403,3 +404,12 @@ def test_scheduled_job_opens_due_periods(regime: str) -> None:
     assert [(o.period, o.created) for o in open_due_periods(NOW)] == [("2026-M03", 0)]
     later = open_due_periods(datetime(2026, 3, 16, 1, 0, tzinfo=UTC))
     assert [(o.period, o.created) for o in later] == [("2026-M04", 3)]
+
+
+def test_demo_regime_is_seeded_once(units: list[str]) -> None:
+    """WF-S14: the demo regime covers every commune and can be opened for 2026-M03."""
+    first = seed_demo_regime(now=NOW)
+    assert seed_demo_regime(now=NOW).pk == first.pk
+    assert first.status == "published"
+    _period, created = wf.open_period(str(first.pk), "2026-M03", actor="x", now=NOW)
+    assert created == len(units)

@@ -1,0 +1,251 @@
+"""Pages of the reporting workflow: inbox, the form view with its actions,
+regimes and periods, approval chains, and the tracking board.
+
+Thin FAB ``BaseView``s: parse the form, call ``services.workflow*``, render or
+redirect. A refused action raises a ``WorkflowError`` that the app's single
+error handler shows (403/409/422 with the Vietnamese message).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from baocao.platform.models.workflow import Regime, Submission
+from baocao.platform.roles import Role
+from baocao.platform.services import workflow as service
+from baocao.platform.services import workflow_config as config
+from baocao.platform.services import workflow_forms, workflow_tracking
+from baocao.platform.workflow.chains import ACTION_NAMES, Action
+from baocao.platform.workflow.errors import ForbiddenActionError, WorkflowCode
+from baocao.platform.workflow.periods import VIETNAM_TZ
+from baocao.platform.workflow.transitions import STATE_NAMES, State, available_actions
+from baocao.renderers import render_entry_form
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+
+REPORT_ROLES = (
+    Role.UNIT_ADMIN,
+    Role.DESIGNER,
+    Role.DATA_ENTRY,
+    Role.APPROVER,
+    Role.SENDER,
+    Role.AGGREGATOR,
+    Role.VIEWER,
+)
+FREQUENCIES = {
+    "week": "Tuần",
+    "month": "Tháng",
+    "quarter": "Quý",
+    "half_year": "6 tháng",
+    "nine_months": "9 tháng",
+    "year": "Năm",
+    "once": "Một lần",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _user() -> Any:
+    return g.user
+
+
+def local_text(moment: datetime | None) -> str:
+    """``HH:MM dd/mm/yyyy`` in Vietnam time ("—" for None)."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def _state_name(state: str) -> str:
+    return (
+        STATE_NAMES.get(State(state), state)
+        if state in State._value2member_map_
+        else state
+    )
+
+
+def _forbid(what: str) -> ForbiddenActionError:
+    """403 for something the user's roles and units do not allow."""
+    return ForbiddenActionError(WorkflowCode.WF036, action=what)
+
+
+def _parse_value(text: str, prop: dict[str, Any]) -> Any:
+    """A posted cell value: numbers for numeric fields (Vietnamese or plain form)."""
+    value = text.strip()
+    if not value:
+        return None
+    if prop.get("type") in ("number", "integer") or prop.get("x-kind") in (
+        "integer",
+        "decimal",
+        "percent",
+    ):
+        cleaned = value.replace(" ", "")
+        if "," in cleaned:
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            return value
+        return (
+            int(number)
+            if number.is_integer() and prop.get("type") == "integer"
+            else number
+        )
+    return value
+
+
+class WorkflowView(BaseView):
+    """The inbox and the form view of one submission (fill, approve, return…)."""
+
+    route_base = "/bao-cao"
+    default_view = "inbox"
+    class_permission_name = "WorkflowPages"
+    method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
+        "inbox": "read",
+        "submission": "read",
+        "save": "write",
+        "act": "write",
+    }
+    baocao_roles = REPORT_ROLES
+
+    @expose("/viec-can-lam")
+    @has_access
+    def inbox(self) -> Any:
+        items = workflow_tracking.inbox(_user(), now=_now())
+        return self.render_template(
+            "baocao/workflow/inbox.html",
+            items=items,
+            state_name=_state_name,
+            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+        )
+
+    def _load(self, submission_id: str) -> tuple[Submission, Regime, Any]:
+        sub = service.get_submission(submission_id)
+        regime = config.get_regime(sub.regime_id)
+        if not service.can_view(_user(), sub, regime, _now()):
+            raise _forbid("xem báo cáo")
+        return sub, regime, config.get_chain(regime.chain_id).chain()
+
+    @expose("/<submission_id>")
+    @has_access
+    def submission(self, submission_id: str) -> Any:
+        sub, regime, chain = self._load(submission_id)
+        now = _now()
+        holder = service.actor_for(_user(), sub, regime, now)
+        actions = [a.value for a in available_actions(chain, sub.position(), holder)]
+        editable = (
+            sub.step == 0
+            and sub.state in ("draft", "returned")
+            and holder.can_act_at(chain.steps[0])
+        )
+        form_html = self._form_html(sub, regime, readonly=not editable)
+        period = service.get_period(sub.regime_id, sub.period_key)
+        return self.render_template(
+            "baocao/workflow/submission.html",
+            sub=sub,
+            regime=regime,
+            chain=chain,
+            actions=actions,
+            editable=editable,
+            form_html=form_html,
+            period=period,
+            data=sub.get_data(),
+            computed=sub.get_computed(),
+            local_text=local_text,
+            state_name=_state_name,
+            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+            earlier_steps=list(enumerate(chain.steps))[: (sub.step or 0)],
+        )
+
+    def _form_html(
+        self, sub: Submission, regime: Regime, *, readonly: bool
+    ) -> str | None:
+        loader = current_app.extensions.get("baocao_form_loader")
+        if loader is None or not regime.form_id:
+            return None
+        try:
+            compiled = loader(regime.form_id, regime.form_version)
+        except LookupError:
+            return None
+        if compiled is None:
+            return None
+        return render_entry_form(
+            compiled, sub.get_data(), sub.get_computed(), readonly=readonly
+        )
+
+    @expose("/<submission_id>/so-lieu", methods=["POST"])
+    @has_access
+    def save(self, submission_id: str) -> Any:
+        sub, regime, _chain = self._load(submission_id)
+        data = self._posted_data(sub, regime)
+        loader = current_app.extensions.get("baocao_form_loader")
+        service.save_data(
+            str(sub.pk),
+            data,
+            int(request.form.get("version", "0")),
+            _user(),
+            now=_now(),
+            compute=workflow_forms.compute_for(regime, loader),
+        )
+        flash("Đã lưu số liệu.", "success")
+        return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
+
+    def _posted_data(self, sub: Submission, regime: Regime) -> dict[str, Any]:
+        loader = current_app.extensions.get("baocao_form_loader")
+        compiled = None
+        if loader is not None and regime.form_id:
+            try:
+                compiled = loader(regime.form_id, regime.form_version)
+            except LookupError:
+                compiled = None
+        props: dict[str, Any] = (
+            compiled.schema.get("properties", {}) if compiled else {}
+        )
+        data = dict(sub.get_data())
+        skip = {"csrf_token", "version", "new_cell", "new_value"}
+        for key in request.form:
+            if key in skip:
+                continue
+            value = _parse_value(
+                request.form.get(key, ""), props.get(key, {"type": "number"})
+            )
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        new_cell = (request.form.get("new_cell") or "").strip()
+        if new_cell:
+            data[new_cell] = _parse_value(
+                request.form.get("new_value", ""), {"type": "number"}
+            )
+        return data
+
+    @expose("/<submission_id>/thao-tac/<action>", methods=["POST"])
+    @has_access
+    def act(self, submission_id: str, action: str) -> Any:
+        self._load(submission_id)
+        comments: dict[str, str] = {}
+        for line in (request.form.get("comments") or "").splitlines():
+            cell, _sep, text = line.partition(":")
+            if cell.strip() and text.strip():
+                comments[cell.strip()] = text.strip()
+        to_step = request.form.get("to_step")
+        service.act(
+            submission_id,
+            action,
+            int(request.form.get("version", "0")),
+            _user(),
+            now=_now(),
+            reason=request.form.get("reason"),
+            to_step=int(to_step) if to_step and to_step.isdigit() else None,
+            comments=comments or None,
+            signature=request.form.get("signature") or None,
+        )
+        flash(f"Đã {ACTION_NAMES.get(Action(action), action)} báo cáo.", "success")
+        return redirect(url_for("WorkflowView.submission", submission_id=submission_id))

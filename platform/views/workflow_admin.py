@@ -1,0 +1,302 @@
+"""Pages for designers and receiving units: regimes, periods, chains, tracking."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from baocao.platform.models.workflow import ApprovalChain, Period, Regime
+from baocao.platform.roles import ROLE_NAMES, Role
+from baocao.platform.services import access, workflow_tracking
+from baocao.platform.services import workflow as service
+from baocao.platform.services import workflow_config as config
+from baocao.platform.views.workflow import (
+    FREQUENCIES,
+    REPORT_ROLES,
+    WorkflowView,
+    _forbid,
+    _now,
+    _state_name,
+    _user,
+    local_text,
+)
+from baocao.platform.workflow.chains import CHAIN_ROLES, UNIT_NAMES, Action, ActorUnit
+from baocao.platform.workflow.regime import CONTENTS, KINDS, METHODS
+from flask import Response, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+
+_STEP_ROWS = 6
+
+
+def _may_manage(regime: Regime | None = None) -> bool:
+    user, now = _user(), _now()
+    regime_id = str(regime.pk) if regime is not None else None
+    if access.can(user, access.Action.REGIME_MANAGE, regime=regime_id, now=now):
+        return True
+    return regime is not None and access.can(
+        user,
+        access.Action.REPORT_AGGREGATE,
+        unit=regime.receiving_unit,
+        regime=regime_id,
+        now=now,
+    )
+
+
+def _regime_payload() -> dict[str, Any]:
+    form = request.form
+    mode = form.get("units_mode", "list")
+    codes = [
+        c.strip() for c in (form.get("units_codes") or "").replace(",", " ").split()
+    ]
+    deadline_kind = form.get("deadline_kind") or "working_days_after_cutoff"
+    version = form.get("form_version", "").strip()
+    return {
+        "name": form.get("name", ""),
+        "kind": form.get("kind", ""),
+        "content": form.get("content", ""),
+        "reporting_units": {
+            "mode": mode,
+            "codes": codes,
+            "kind": form.get("units_kind", ""),
+            "root": form.get("units_root", ""),
+        },
+        "receiving_unit": form.get("receiving_unit", "").strip(),
+        "methods": form.getlist("methods"),
+        "cutoff": {
+            "kind": form.get("cutoff_kind") or "nd09",
+            **({"start_day": form.get("start_day")} if form.get("start_day") else {}),
+        },
+        "deadline": {"kind": deadline_kind, "days": form.get("deadline_days") or "5"},
+        "frequency": form.get("frequency", ""),
+        "form_id": form.get("form_id", "").strip(),
+        "form_version": int(version) if version.isdigit() else None,
+        "outline": form.get("outline", ""),
+        "guidance": form.get("guidance", ""),
+        "chain_id": form.get("chain_id", ""),
+    }
+
+
+class RegimesView(BaseView):
+    """Regimes: list, create, publish, open periods, and the tracking board."""
+
+    route_base = "/che-do-bao-cao"
+    default_view = "index"
+    class_permission_name = "RegimePages"
+    method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
+        "index": "read",
+        "create": "write",
+        "publish": "write",
+        "open_period": "write",
+        "tracking": "read",
+    }
+    baocao_roles = REPORT_ROLES
+
+    @expose("/")
+    @has_access
+    def index(self) -> Any:
+        regimes = list(Regime.objects.order_by("-created_at"))
+        periods = {
+            str(r.pk): list(Period.objects(regime_id=str(r.pk)).order_by("-key"))
+            for r in regimes
+        }
+        return self.render_template(
+            "baocao/workflow/regimes.html",
+            regimes=regimes,
+            periods=periods,
+            may_manage=_may_manage,
+            kinds=KINDS,
+            frequencies=FREQUENCIES,
+        )
+
+    @expose("/tao", methods=["GET", "POST"])
+    @has_access
+    def create(self) -> Any:
+        if not _may_manage():
+            raise _forbid("tạo chế độ báo cáo")
+        problems: list[str] = []
+        payload: dict[str, Any] = {}
+        if request.method == "POST":
+            payload = _regime_payload()
+            doc = config.create_regime(payload, actor=_user().username, now=_now())
+            if request.form.get("publish"):
+                config.publish_regime(str(doc.pk), actor=_user().username, now=_now())
+                flash("Đã ban hành chế độ báo cáo.", "success")
+            else:
+                flash("Đã lưu bản nháp chế độ báo cáo.", "info")
+            return redirect(url_for("RegimesView.index"))
+        return self.render_template(
+            "baocao/workflow/regime_form.html",
+            kinds=KINDS,
+            contents=CONTENTS,
+            methods=METHODS,
+            frequencies=FREQUENCIES,
+            problems=problems,
+            chains=list(ApprovalChain.objects.order_by("name")),
+            payload=payload,
+        )
+
+    @expose("/<regime_id>/ban-hanh", methods=["POST"])
+    @has_access
+    def publish(self, regime_id: str) -> Any:
+        if not _may_manage():
+            raise _forbid("ban hành chế độ báo cáo")
+        config.publish_regime(regime_id, actor=_user().username, now=_now())
+        flash("Đã ban hành chế độ báo cáo.", "success")
+        return redirect(url_for("RegimesView.index"))
+
+    @expose("/<regime_id>/mo-ky", methods=["POST"])
+    @has_access
+    def open_period(self, regime_id: str) -> Any:
+        regime = config.get_regime(regime_id)
+        if not _may_manage(regime):
+            raise _forbid("mở kỳ báo cáo")
+        key = (request.form.get("period") or "").strip()
+        period, created = service.open_period(
+            regime_id, key, actor=_user().username, now=_now()
+        )
+        flash(f"Đã mở kỳ {period.key}: tạo {created} báo cáo.", "success")
+        return redirect(
+            url_for("RegimesView.tracking", regime_id=regime_id, period=period.key)
+        )
+
+    @expose("/<regime_id>/ky/<period>")
+    @has_access
+    def tracking(self, regime_id: str, period: str) -> Any:
+        regime = config.get_regime(regime_id)
+        user, now = _user(), _now()
+        if not (
+            _may_manage(regime)
+            or access.can(
+                user,
+                access.Action.REPORT_VIEW,
+                unit=regime.receiving_unit,
+                regime=regime_id,
+                now=now,
+            )
+        ):
+            raise _forbid("xem tình hình nộp báo cáo")
+        rows = workflow_tracking.status(regime_id, period, now=now)
+        state = request.args.get("state", "")
+        late = request.args.get("late", "")
+        shown = [
+            r
+            for r in rows
+            if (not state or r.state == state) and (not late or r.late == (late == "1"))
+        ]
+        if request.args.get("format") == "csv":
+            return _csv(shown, period)
+        submitted = [r for r in rows if r.submitted_at is not None]
+        on_time = sum(1 for r in submitted if not r.late)
+        return self.render_template(
+            "baocao/workflow/tracking.html",
+            regime=regime,
+            period=period,
+            rows=shown,
+            total=len(rows),
+            submitted=len(submitted),
+            on_time=on_time,
+            late_count=sum(1 for r in rows if r.late),
+            state=state,
+            late=late,
+            deadline=service.get_period(regime_id, period).effective_deadline(),
+            state_name=_state_name,
+            local_text=local_text,
+            states=[
+                "draft",
+                "submitted",
+                "approved",
+                "signed",
+                "sent",
+                "accepted",
+                "returned",
+            ],
+        )
+
+
+def _csv(rows: list[Any], period: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Đơn vị", "Trạng thái", "Bước", "Thời điểm nộp (UTC)", "Trễ hạn"])
+    for r in rows:
+        writer.writerow(
+            [
+                r.unit,
+                _state_name(r.state),
+                r.step_name,
+                r.submitted_at.isoformat() if r.submitted_at else "",
+                "có" if r.late else "không",
+            ]
+        )
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=theo-doi-{period}.csv"},
+    )
+
+
+class ChainsView(BaseView):
+    """Approval chains: list and design (ordered steps)."""
+
+    route_base = "/quy-trinh"
+    default_view = "index"
+    class_permission_name = "ChainPages"
+    method_permission_name = {"index": "read", "create": "write"}  # noqa: RUF012
+    baocao_roles = (Role.UNIT_ADMIN, Role.DESIGNER, Role.AGGREGATOR)
+
+    @expose("/", methods=["GET"])
+    @has_access
+    def index(self) -> Any:
+        return self.render_template(
+            "baocao/workflow/chains.html",
+            chains=list(ApprovalChain.objects.order_by("name")),
+            roles=sorted(CHAIN_ROLES),
+            role_names={r.value: n for r, n in ROLE_NAMES.items()},
+            units={u.value: n for u, n in UNIT_NAMES.items()},
+            actions=[a.value for a in Action],
+            rows=range(_STEP_ROWS),
+        )
+
+    @expose("/", methods=["POST"])
+    @has_access
+    def create(self) -> Any:
+        keys = access.role_keys(_user())
+        if not keys & {Role.SYSADMIN, Role.UNIT_ADMIN, Role.DESIGNER}:
+            raise _forbid("tạo quy trình phê duyệt")
+        steps = []
+        for i in range(_STEP_ROWS):
+            name = (request.form.get(f"step{i}_name") or "").strip()
+            if not name:
+                continue
+            steps.append(
+                {
+                    "name": name,
+                    "actor_role": request.form.get(f"step{i}_role", ""),
+                    "actor_unit": request.form.get(
+                        f"step{i}_unit", ActorUnit.REPORTING.value
+                    ),
+                    "actions": request.form.getlist(f"step{i}_actions"),
+                    "signature_required": bool(request.form.get(f"step{i}_signature")),
+                }
+            )
+        config.create_chain(
+            {"name": request.form.get("name", ""), "steps": steps},
+            actor=_user().username,
+            now=_now(),
+        )
+        flash("Đã tạo quy trình phê duyệt.", "success")
+        return redirect(url_for("ChainsView.index"))
+
+
+def register_workflow_views(appbuilder: Any) -> None:
+    """Add the workflow pages and their menu entries."""
+    appbuilder.add_view(
+        WorkflowView, "Việc cần làm", icon="fa-inbox", category="Báo cáo"
+    )
+    appbuilder.add_view(
+        RegimesView, "Chế độ báo cáo", icon="fa-calendar", category="Báo cáo"
+    )
+    appbuilder.add_view(
+        ChainsView, "Quy trình phê duyệt", icon="fa-random", category="Báo cáo"
+    )
