@@ -113,6 +113,10 @@ class Code(DetailEnum):
         "store failure",
         "Không lưu được tài khoản '{username}' vào kho tài khoản. Hãy thử lại; nếu lỗi lặp lại hãy gửi yêu cầu hỗ trợ.",
     )
+    TK013 = Detail(
+        "regime not found",
+        "Không tìm thấy chế độ báo cáo có mã '{regime}'. Hãy chọn chế độ báo cáo trong danh sách.",
+    )
     PQ001 = Detail("forbidden", "Bạn không có quyền {what}.")
     HT001 = Detail("empty text", "Hãy mô tả nội dung cần hỗ trợ (không để trống).")
     HT002 = Detail("request not found", "Không tìm thấy yêu cầu hỗ trợ số '{ident}'.")

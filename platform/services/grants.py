@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from baocao.platform.models import Grant
+from baocao.platform.models import Grant, Regime
 from baocao.platform.roles import Role
 from baocao.platform.services import access, audit
 from baocao.platform.services.accounts import (
@@ -23,6 +23,11 @@ from baocao.platform.services.errors import Code, InvalidInput, NotFound
 from baocao.platform.services.workhours import utc_naive
 from bson import ObjectId
 from bson.errors import InvalidId
+
+
+def regime_choices() -> dict[str, str]:
+    """Report regimes a grant may name: id → name (draft ones included)."""
+    return {str(r.pk): r.name or str(r.pk) for r in Regime.objects.only("name")}
 
 
 def add_grant(
@@ -45,10 +50,13 @@ def add_grant(
             else InvalidInput(Code.TK005, role=bad)
         )
     check_unit(actor, unit_code, roles, now)
+    regime = (regime_id or "").strip() or None
+    if regime is not None and regime not in regime_choices():
+        raise InvalidInput(Code.TK013, regime=regime)
     grant = Grant(
         username=user.username,
         unit_code=unit_code,
-        regime_id=(regime_id or "").strip() or None,
+        regime_id=regime,
         roles=[r.value for r in roles],
         granted_by=actor.username,
         granted_at=utc_naive(now),

@@ -69,7 +69,9 @@ def open_period(
     moment = utc_naive(now)
     opened_here = False
     try:
-        result = Period.objects(regime_id=str(regime.pk), key=period_key.key).update_one(
+        result = Period.objects(
+            regime_id=str(regime.pk), key=period_key.key
+        ).update_one(
             upsert=True,
             full_result=True,
             set_on_insert__window_start=window.start.isoformat(),

@@ -143,6 +143,7 @@ class AccountsView(BaseView):
                 user(), username=username, include_revoked=True, now=now()
             ),
             history=accounts.history(username),
+            regimes=grants.regime_choices(),
             error=request.args.get("error", ""),
             can_manage=access.can_manage_account(
                 user(), account.unit_code, keys, now=now()

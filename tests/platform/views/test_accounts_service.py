@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from baocao.platform.models import Grant
+from baocao.platform.models import Grant, Regime
 from baocao.platform.roles import Role
 from baocao.platform.services import accounts, grants, units
 from baocao.platform.services.errors import (
@@ -30,6 +30,11 @@ def sm(units_app: Flask, accounts: dict[str, str]) -> Any:
 
 def _user(sm: Any, name: str) -> Any:
     return sm.find_user(username=name)
+
+
+def _regime(name: str = "Báo cáo kinh tế - xã hội tháng") -> str:
+    """A stored regime's id (grants may only name existing regimes)."""
+    return str(Regime(name=name, created_by="admin", created_at=NOW).save().pk)
 
 
 def _new(
@@ -90,7 +95,7 @@ def test_transfer_revokes_grants_outside_the_new_unit(sm: Any) -> None:
         admin,
         "STC.nhaplieu",
         unit_code="82",
-        regime_id="R1",
+        regime_id=_regime(),
         roles=[Role.VIEWER],
         now=NOW,
     )
@@ -181,3 +186,17 @@ def test_closed_unit_takes_no_new_accounts(sm: Any, password: str) -> None:
             now=NOW,
         )
     assert caught.value.code == "DV009"
+
+
+def test_grant_names_an_existing_regime(sm: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grants.add_grant(
+            sm,
+            _user(sm, "admin"),
+            "STC.nhaplieu",
+            unit_code="STC",
+            regime_id="khong-co",
+            roles=[Role.VIEWER],
+            now=NOW,
+        )
+    assert caught.value.message == Code.TK013.format(regime="khong-co")

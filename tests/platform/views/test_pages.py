@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from baocao.platform.models import AuditEvent, Grant, SupportRequest
+from baocao.platform.models import AuditEvent, Grant, Regime, SupportRequest
 from baocao.platform.services import units
 from flask.testing import FlaskClient
 
@@ -137,20 +138,24 @@ def test_unit_admin_manages_its_accounts(
     )
     assert created.status_code == 302, created.get_data(as_text=True)
     base = "/tai-khoan/skhcn.vp.nhaplieu"
+    regime = Regime(
+        name="Báo cáo tháng", created_by="admin", created_at=datetime(2026, 3, 1)
+    ).save()
+    assert "Báo cáo tháng" in client.get(base).get_data(as_text=True)
     assert (
         client.post(
             f"{base}/quyen",
             data={
                 "csrf_token": csrf,
                 "unit_code": "SKHCN",
-                "regime_id": "R-2026-01",
+                "regime_id": str(regime.pk),
                 "roles": ["lanhdao"],
             },
         ).status_code
         == 302
     )
     grant = Grant.objects(username="skhcn.vp.nhaplieu").get()
-    assert (grant.regime_id, grant.roles) == ("R-2026-01", ["lanhdao"])
+    assert (grant.regime_id, grant.roles) == (str(regime.pk), ["lanhdao"])
     moved = client.post(
         f"{base}/chuyen",
         data={
