@@ -90,6 +90,45 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _unlocked_styles(archive: zipfile.ZipFile) -> tuple[bytes, ...]:
+    """Indexes (as bytes) of the cell formats that unlock a cell.
+
+    On a protected sheet an unlocked empty cell is an input: it carries no
+    value but must count as content, or trimming would drop it.
+    """
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return ()
+    except (ElementTree.ParseError, zipfile.BadZipFile) as err:
+        raise _fail(Code.FD005) from err
+    formats = next((el for el in styles.iter() if el.tag.endswith("cellXfs")), None)
+    unlocked = [
+        str(index).encode()
+        for index, xf in enumerate(list(formats) if formats is not None else [])
+        if any(
+            child.tag.endswith("protection") and child.get("locked") in ("0", "false")
+            for child in xf
+        )
+    ]
+    return tuple(unlocked)
+
+
+def _unlocked_refs(
+    xml: bytes, unlocked: tuple[bytes, ...]
+) -> list[tuple[bytes, bytes]]:
+    """(column, row) of the style-only cells with an unlocked format."""
+    if not unlocked:
+        return []
+    ids = b"|".join(unlocked)
+    pattern = (
+        rb'<c r="([A-Z]{1,3})(\d{1,7})" s="(?:'
+        + ids
+        + rb')"(?: t="\w+")?\s*(?:/>|></c>)'
+    )
+    return re.findall(pattern, xml)
+
+
 def _count_cells(xml: bytes) -> tuple[int, int]:
     """(stored cells, content cells), counted at C speed with ``bytes.count``.
 
@@ -109,13 +148,14 @@ def _count_cells(xml: bytes) -> tuple[int, int]:
 _CONTENT_MARK = re.compile(rb"<(?:\w+:)?(?:v[\s>/]|is>|f[\s>/])")
 
 
-def _content_bounds(xml: bytes) -> tuple[int, int]:
-    """Bottom-right (row, column) of the cells that hold content.
+def _content_bounds(xml: bytes, inputs: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+    """Bottom-right (row, column) of the cells that hold content or are inputs.
 
     Only called for padded sheets, whose content cells are few: each value
     mark is traced back to the ``<c`` element it belongs to.
     """
-    max_row = max_col = 1
+    max_row = max((int(row) for _, row in inputs), default=1)
+    max_col = max((_column_number(col) for col in {c for c, _ in inputs}), default=1)
     for mark in _CONTENT_MARK.finditer(xml):
         start = max(
             xml.rfind(b"<c ", 0, mark.start()), xml.rfind(b":c ", 0, mark.start())
@@ -125,6 +165,37 @@ def _content_bounds(xml: bytes) -> tuple[int, int]:
             max_row = max(max_row, int(ref.group(2)))
             max_col = max(max_col, _column_number(ref.group(1)))
     return max_row, max_col
+
+
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"\s*/>'
+)
+
+
+def _huge_merges(xml: bytes, limit: int) -> list[str]:
+    """Merged ranges covering more than ``limit`` cells (openpyxl expands each
+    merge into one object per covered cell, so ``A1:XFD1048576`` would hang)."""
+    found = []
+    for match in _MERGE.finditer(xml):
+        c1, r1 = _column_number(match.group(1)), int(match.group(2))
+        c2, r2 = _column_number(match.group(3)), int(match.group(4))
+        if (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1) > limit:
+            found.append(match.group(0).decode().split('"')[1])
+    return found
+
+
+def _clip_merges(xml: bytes, max_row: int, max_col: int) -> bytes:
+    """Clip every merge to the content's bounds; drop those starting outside."""
+
+    def clip(match: re.Match[bytes]) -> bytes:
+        c1, r1 = _column_number(match.group(1)), int(match.group(2))
+        c2, r2 = _column_number(match.group(3)), int(match.group(4))
+        if c1 > max_col or r1 > max_row:
+            return b""
+        ref = f"{_letters(c1)}{r1}:{_letters(min(c2, max_col))}{min(r2, max_row)}"
+        return f'<mergeCell ref="{ref}"/>'.encode()
+
+    return _MERGE.sub(clip, xml)
 
 
 _ROW_START = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
@@ -198,6 +269,7 @@ def _scan_sheets(
     warnings: list[Diagnostic] = []
     total = 0
     titles = _sheet_titles(archive)
+    unlocked = _unlocked_styles(archive)
     for name in sorted(archive.namelist()):
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
@@ -206,19 +278,25 @@ def _scan_sheets(
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
             raise _fail(Code.FD005) from err
         stored, count = _count_cells(xml)
+        inputs = _unlocked_refs(xml, unlocked)
+        count += len(inputs)
+        stored = max(stored, xml.count(b"<row "))  # empty rows with heights, too
         total += count
-        if total <= limits.max_cells and stored > max(
-            limits.trim_min_cells, limits.trim_factor * count
-        ):
-            max_row, max_col = _content_bounds(xml)
-            replaced[name] = _trim(xml, max_row, max_col)
+        padded = stored > max(limits.trim_min_cells, limits.trim_factor * count)
+        huge = _huge_merges(xml, limits.max_cells)
+        if total <= limits.max_cells and (padded or huge):
+            max_row, max_col = _content_bounds(xml, inputs)
+            replaced[name] = _clip_merges(
+                _trim(xml, max_row, max_col), max_row, max_col
+            )
+            described = f"{stored} ô" if padded else "vùng gộp ô " + ", ".join(huge[:3])
             bounds = f"A1:{_letters(max(max_col, 1))}{max(max_row, 1)}"
             warnings.append(
                 Diagnostic.make(
                     Code.FD007,
                     sheet=titles.get(name, name),
                     cell=bounds,
-                    value=f"{stored} ô",
+                    value=described,
                     severity=Severity.WARNING,
                 )
             )

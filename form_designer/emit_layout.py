@@ -42,14 +42,16 @@ def _cell(
 ) -> dict[str, Any]:
     ref = f"{column_letters(col)}{row}"
     value = json_value(cell.value) if cell is not None else None
-    text = cell.formula if cell is not None and cell.formula else value
+    # Only text is given as text: numbers and dates are drawn from ``value`` with
+    # ``number_format``, and a formula's text is never shown (its value is).
+    text = value if isinstance(value, str) else None
     return {
         "address": f"{sheet.name}!{ref}",
         "ref": ref,
         "row": row,
         "col": col,
         "role": role.value,
-        "text": None if text is None else str(text),
+        "text": text,
         "value": value,
         "number_format": cell.number_format if cell is not None else "General",
         "style": style_dict(cell.style if cell is not None else CellStyle()),

@@ -49,8 +49,9 @@ class Code(DetailEnum):
     )
     FD006 = Detail(
         "too many cells",
-        "Biểu mẫu có {value} ô có nội dung, vượt giới hạn {limit} ô. Hãy tách biểu "
-        "mẫu thành nhiều biểu nhỏ hoặc xoá các vùng dữ liệu không dùng.",
+        "Biểu mẫu có {value} ô có nội dung hoặc ô nhập liệu, vượt giới hạn {limit} "
+        "ô. Hãy tách biểu mẫu thành nhiều biểu nhỏ hoặc xoá các vùng dữ liệu, vùng "
+        "bỏ khoá không dùng.",
     )
     FD007 = Detail(
         "used range trimmed",

@@ -33,6 +33,7 @@ from baocao.form_designer.workbook import (
     Value,
     Workbook,
 )
+from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml import DEFUSEDXML
 
@@ -98,12 +99,27 @@ def read_workbook(data: bytes, limits: Limits | None = None) -> Workbook:
     :raises FormCompileError: not an xlsx, encrypted, macros, zip bomb, too big.
     """
     book, diagnostics = load_openpyxl(data, limits)
-    sheets = tuple(_read_sheet(ws) for ws in book.worksheets)
+    sheets = tuple(_read_sheet(ws, diagnostics) for ws in book.worksheets)
     names = _read_names(book)
     return Workbook(sheets=sheets, defined_names=names, warnings=tuple(diagnostics))
 
 
-def _read_sheet(ws: Any) -> Sheet:
+def _merges(
+    ws: Any, max_row: int, max_col: int
+) -> tuple[tuple[tuple[int, int, int, int], ...], list[str]]:
+    """Merged ranges clipped to the stored cells' bounds (a merge over a whole
+    column must not make every later stage walk a million rows)."""
+    kept, clipped = [], []
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: r.bounds):
+        c1, r1, c2, r2 = merged.bounds
+        if c2 > max_col or r2 > max_row:
+            clipped.append(merged.coord)
+        if c1 <= max_col and r1 <= max_row:
+            kept.append((c1, r1, min(c2, max_col), min(r2, max_row)))
+    return tuple(kept), clipped
+
+
+def _read_sheet(ws: Any, warnings: list[Diagnostic]) -> Sheet:
     name = nfc(ws.title)
     styles: dict[tuple[int, ...], tuple[CellStyle, bool, str]] = {}
     cells = []
@@ -117,9 +133,19 @@ def _read_sheet(ws: Any) -> Sheet:
                 cell.number_format,
             )
         cells.append(_cell(name, row, col, cell, styles[key]))
-    merges = tuple(sorted(r.bounds for r in ws.merged_cells.ranges))
-    max_row = max([c.row for c in cells] + [m[3] for m in merges] + [1])
-    max_col = max([c.col for c in cells] + [m[2] for m in merges] + [1])
+    max_row = max([c.row for c in cells] + [1])
+    max_col = max([c.col for c in cells] + [1])
+    merges, clipped = _merges(ws, max_row, max_col)
+    if clipped:
+        warnings.append(
+            Diagnostic.make(
+                Code.FD007,
+                sheet=name,
+                cell=f"A1:{column_letter(max_col)}{max_row}",
+                value=", ".join(clipped[:3]),
+                severity=Severity.WARNING,
+            )
+        )
     return Sheet(
         name=name,
         protected=bool(ws.protection.sheet),

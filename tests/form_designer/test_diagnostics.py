@@ -96,7 +96,7 @@ def test_fd006_too_many_cells(make_xlsx) -> None:
     diagnostic = _one(
         _formula_sheet(make_xlsx, "=C2+D2"), Code.FD006, Limits(max_cells=5)
     )
-    assert diagnostic.message == Code.FD006.format(value="8", limit="5")
+    assert diagnostic.message == Code.FD006.format(value="10", limit="5")
 
 
 def _sheet_xml(rows: list[bytes]) -> bytes:
@@ -260,3 +260,61 @@ def test_every_error_is_collected(make_xlsx) -> None:
     """
     errors = _errors(make_xlsx({"Biểu": sheet}, protected=["Biểu"]))
     assert sorted(d.code.name for d in errors) == ["FD010", "FD011", "FD012", "FD013"]
+
+
+def test_fd017_array_formula(make_xlsx, patch_part) -> None:
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    array = b'<f t="array" ref="E2">C2:C2*D2:D2</f>'
+    assert b"<f>C2+D2</f>" in xml
+    data = patch_part(
+        data, "xl/worksheets/sheet1.xml", xml.replace(b"<f>C2+D2</f>", array)
+    )
+    diagnostic = _one(data, Code.FD017)
+    assert diagnostic.message == Code.FD017.format(sheet="Biểu", cell="E2")
+
+
+def test_fd022_dropped_extension_is_a_warning(make_xlsx, patch_part) -> None:
+    """openpyxl's warning about an unsupported extension becomes FD022, in Vietnamese."""
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    ext = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+    )
+    data = patch_part(
+        data, "xl/worksheets/sheet1.xml", xml.replace(b"</worksheet>", ext)
+    )
+    compiled = compile_workbook(data)
+    assert [w.code for w in compiled.warnings] == [Code.FD022]
+    assert compiled.warnings[0].message == Code.FD022.format(
+        value="phần mở rộng của kiểm tra dữ liệu"
+    )
+
+
+def test_fd007_huge_merge_is_clipped(make_xlsx, patch_part) -> None:
+    """A merge over a whole sheet is clipped before openpyxl expands it cell by cell."""
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    merges = b'<mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>'
+    xml = xml.replace(b"<pageMargins", merges + b"<pageMargins")
+    compiled = compile_workbook(patch_part(data, "xl/worksheets/sheet1.xml", xml))
+    assert compiled.warnings[0].message == Code.FD007.format(
+        sheet="Biểu", cell="A1:E2", value="vùng gộp ô A3:XFD1048576"
+    )
+    assert compiled.layout["sheets"][0]["merges"] == []
+
+
+def test_fd006_million_unlocked_cells(make_xlsx, patch_part) -> None:
+    """Unlocked empty cells are inputs: a million of them exceed the limit."""
+    data = _formula_sheet(make_xlsx, "=C2+D2")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    style = xml.split(b'<c r="C2" s="', 1)[1].split(b'"', 1)[0]
+    rows = b"".join(
+        b'<row r="%d"><c r="C%d" s="%s"/></row>' % (r, r, style)
+        for r in range(3, 300_003)
+    )
+    xml = xml.replace(b"</sheetData>", rows + b"</sheetData>")
+    diagnostic = _one(patch_part(data, "xl/worksheets/sheet1.xml", xml), Code.FD006)
+    assert diagnostic.message == Code.FD006.format(value="300010", limit="200000")
