@@ -44,6 +44,10 @@ class Code(DetailEnum):
         "Biến môi trường {name} không được baocao hỗ trợ. Hãy kiểm tra lỗi chính tả "
         "hoặc xoá biến này; danh sách biến hợp lệ có trong README, mục Cấu hình.",
     )
+    CFG003 = Detail(
+        "missing package",
+        "{name}={value} cần gói Python {package}. Hãy cài: pip install 'baocao[{extra}]'.",
+    )
     CFG002 = Detail(
         "malformed value",
         "Biến môi trường {name} có giá trị không hợp lệ: {reason}. Hãy sửa giá trị "
@@ -254,6 +258,23 @@ class Settings:
                 name="BAOCAO_OAUTH_CLIENT_ID",
                 reason="OAUTH_CLIENT_ID và OAUTH_METADATA_URL bắt buộc khi AUTH_TYPE=oauth",
             )
+        self._check_auth_packages()
+
+    def _check_auth_packages(self) -> None:
+        """LDAP and OpenID Connect need optional packages; say so at start-up."""
+        import importlib.util
+
+        needs = {"ldap": ("ldap", "python-ldap"), "oauth": ("authlib", "authlib")}
+        if self.auth_type in needs:
+            module, package = needs[self.auth_type]
+            if importlib.util.find_spec(module) is None:
+                raise SettingsError(
+                    Code.CFG003,
+                    name="BAOCAO_AUTH_TYPE",
+                    value=self.auth_type,
+                    package=package,
+                    extra=self.auth_type,
+                )
 
     @classmethod
     def variables(cls) -> dict[str, str]:

@@ -104,6 +104,10 @@ def concat(a: Any, b: Any) -> Any:
 
 def _comparison(test: Callable[[int], bool]) -> BinaryOp:
     def op(a: Any, b: Any) -> Any:
+        if type(a) is float and type(b) is float:  # the usual case, without compare()
+            if a == b or approx_equal(a, b):
+                return test(0)
+            return test(-1 if a < b else 1)
         try:
             return test(compare(a, b))
         except Signal as signal:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from typing import NoReturn
 
 from baocao.schemas.codes import FormulaCode, FormulaError
 from baocao.schemas.formula_ast import (
@@ -116,7 +117,7 @@ class _Fail:
     def __init__(self, formula: str, where: str) -> None:
         self.formula, self.where = formula, where
 
-    def syntax(self, detail: str, pos: int) -> None:
+    def syntax(self, detail: str, pos: int) -> NoReturn:
         raise FormulaError(
             FormulaCode.FX001,
             where=self.where,
@@ -125,7 +126,7 @@ class _Fail:
             detail=detail,
         )
 
-    def unsupported(self, detail: str, pos: int) -> None:
+    def unsupported(self, detail: str, pos: int) -> NoReturn:
         raise FormulaError(
             FormulaCode.FX004,
             where=self.where,
@@ -134,7 +135,7 @@ class _Fail:
             detail=detail,
         )
 
-    def raise_code(self, code: FormulaCode, pos: int, **fields: str) -> None:
+    def raise_code(self, code: FormulaCode, pos: int, **fields: str) -> NoReturn:
         raise FormulaError(code, where=self.where, position=pos, **fields)
 
 

@@ -273,8 +273,20 @@ def _blank_like(other: Any) -> Any:
 
 
 def round_decimal(x: float, digits: float, mode: str = ROUND_HALF_UP) -> float:
-    """Round as Excel does: on the 15-significant-digit decimal, half away from 0."""
+    """Round as Excel does: on the 15-significant-digit decimal, half away from 0.
+
+    The float shortcut is taken only when the scaled value is far from a tie
+    (and small enough to be exact); everything else goes through ``Decimal``.
+    """
     places = int(digits)
+    if mode == ROUND_HALF_UP and 0 <= places <= _FAST_PLACES:
+        factor = _POWERS[places]
+        scaled = abs(x) * factor
+        whole = math.floor(scaled)
+        margin = _TIE_MARGIN + scaled * 1e-13  # the 15-digit rounding may move a tie
+        if scaled < _FAST_LIMIT and abs(scaled - whole - 0.5) > margin:
+            rounded = whole + 1 if scaled - whole > 0.5 else whole  # noqa: PLR2004
+            return math.copysign(rounded / factor, x) if rounded else 0.0
     try:
         exact = Decimal(format(x, ".15g"))
         quantum = Decimal(1).scaleb(-places)
@@ -283,4 +295,6 @@ def round_decimal(x: float, digits: float, mode: str = ROUND_HALF_UP) -> float:
         return x
 
 
+_FAST_PLACES, _FAST_LIMIT, _TIE_MARGIN = 10, 1e12, 1e-6
+_POWERS = [10.0**n for n in range(_FAST_PLACES + 1)]
 ROUNDING = {"half": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}

@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from baocao.platform.app import create_app
+from baocao.platform.extensions import db
 from baocao.platform.roles import Role
 from baocao.platform.security import ensure_user, sync_security
 from baocao.platform.settings import Secret, Settings
@@ -57,6 +58,8 @@ def synced_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     instance = tmp_path_factory.mktemp("synced")
     app = build_app(make_settings(instance))
     sync_security(app)
+    with app.app_context():
+        db.engine.dispose()  # closes the last connection: SQLite folds its WAL in
     mongoengine.disconnect()
     return instance / "baocao.db"
 

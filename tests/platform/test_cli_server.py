@@ -207,3 +207,37 @@ def test_import_units_dry_run_reports_rows_and_errors(tmp_path: Path) -> None:
     assert done.returncode == 1
     errors = json.loads(done.stdout)["errors"]
     assert [(e["line"], e["code"]) for e in errors] == [(2, "82")]
+
+
+def test_serve_runs_gunicorn_and_answers(tmp_path: Path) -> None:
+    """``baocao serve`` syncs permissions once, then gunicorn serves the login page."""
+    port = _free_port()
+    env = _clean_env(
+        BAOCAO_INSTANCE_DIR=str(tmp_path / "instance"), BAOCAO_SECURE_COOKIES="false"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "baocao.platform.cli", "serve", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "serve did not answer"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/") as page:
+                    assert "Đăng nhập" in page.read().decode()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_serve_refuses_several_workers_without_mongodb(tmp_path: Path) -> None:
+    env = _clean_env(BAOCAO_INSTANCE_DIR=str(tmp_path / "instance"))
+    done = _cli("serve", "--workers", "3", env=env)
+    assert done.returncode == 1
+    assert "SV003" in done.stderr

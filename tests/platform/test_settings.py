@@ -91,10 +91,20 @@ def test_ldap_needs_a_server() -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({"BAOCAO_AUTH_TYPE": "ldap"})
     assert caught.value.variable == "BAOCAO_LDAP_SERVER"
-    settings = Settings.from_env(
-        {"BAOCAO_AUTH_TYPE": "ldap", "BAOCAO_LDAP_SERVER": "ldap://ldap.example"}
-    )
-    assert settings.auth_type == "ldap"
+
+
+def test_ldap_and_oauth_need_their_optional_package() -> None:
+    """Without python-ldap/authlib the error says which extra to install."""
+    import importlib.util
+
+    env = {"BAOCAO_AUTH_TYPE": "ldap", "BAOCAO_LDAP_SERVER": "ldap://ldap.example"}
+    if importlib.util.find_spec("ldap") is None:
+        with pytest.raises(SettingsError) as caught:
+            Settings.from_env(env)
+        assert caught.value.code == "CFG003"
+        assert "baocao[ldap]" in caught.value.message
+    else:
+        assert Settings.from_env(env).auth_type == "ldap"
 
 
 def test_oauth_needs_client_and_metadata() -> None:
