@@ -114,4 +114,30 @@ class StyleSheet:
             declarations = css_declarations(key)
             if declarations:
                 rules.append(f"#{scope} .{name}{{{declarations}}}")
+            right, left = sticky_border_shadows(key)
+            sticky = f"#{scope} .bc-hscroll td.bc-fc.{name}"
+            if right:
+                rules.append(f"{sticky}{{box-shadow:{right}}}")
+            if left:
+                both = ",".join(x for x in (right, left) if x)
+                rules.append(f"{sticky}:first-child{{box-shadow:{both}}}")
         return "\n".join(rules)
+
+
+def sticky_border_shadows(key: tuple[Any, ...]) -> tuple[str, str]:
+    """(right, left) vertical borders of a sticky cell as inset shadows.
+
+    Chrome paints a sticky cell's background over the collapsed vertical border
+    it shares with its left neighbour, so the row labels would lose their column
+    lines while scrolling. Horizontal borders stay visible and need nothing.
+    """
+    top, right, bottom, left = key[10:]
+    del top, bottom
+
+    def width(value: Any) -> str:
+        return BORDER_CSS.get(value, BORDER_CSS["thin"]).split("px", 1)[0]
+
+    return (
+        f"inset -{width(right)}px 0 0 #000" if right else "",
+        f"inset {width(left)}px 0 0 #000" if left else "",
+    )

@@ -158,6 +158,16 @@ def test_frozen_header_rows_and_row_labels(form: Any, values: Any) -> None:
     assert "bc-fc" in label["class"] and label["style"] == "left:47px"
     title = cells.find(data_r="1", data_c="1")[0][1]
     assert "bc-fc" not in title["class"]
+    # sticky cells keep their grid lines (Chrome hides collapsed borders under them)
+    css_class = label["class"].split()[0]
+    assert (
+        f"#bc-form .bc-hscroll td.bc-fc.{css_class}{{box-shadow:inset -1px 0 0 #000}}"
+        in html
+    )
+    assert (
+        f"#bc-form .bc-hscroll td.bc-fc.{css_class}:first-child"
+        "{box-shadow:inset -1px 0 0 #000,inset 1px 0 0 #000}" in html
+    )
 
 
 def test_long_sheet_is_cut_into_chunks_the_browser_can_skip(sample: Any) -> None:
