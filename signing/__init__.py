@@ -8,8 +8,10 @@ services (two-phase) go through :func:`begin_remote_signing` and
 timestamp authority URL, a remote signing service, a PKCS#11 token.
 """
 
+import hashlib
 from importlib import resources
 
+from baocao.signing._asn1 import load_certificate
 from baocao.signing.binding import (
     DATA_FILE_NAME,
     AttachedData,
@@ -27,6 +29,7 @@ from baocao.signing.errors import (
     TimestampError,
 )
 from baocao.signing.model import Appearance, Box, LongTermMaterial, Signer, SignRequest
+from baocao.signing.pki import DemoPki, build_demo_pki
 from baocao.signing.remote import (
     HttpRemoteSigningClient,
     PendingSignature,
@@ -46,6 +49,7 @@ __all__ = [
     "Box",
     "CertificatePolicyError",
     "Code",
+    "DemoPki",
     "HttpRemoteSigningClient",
     "KeyAccessError",
     "LongTermMaterial",
@@ -63,7 +67,9 @@ __all__ = [
     "VerificationReport",
     "attach_data",
     "begin_remote_signing",
+    "build_demo_pki",
     "canonical_json",
+    "certificate_sha256",
     "demo_image",
     "finish_remote_signing",
     "open_pkcs11_signer",
@@ -71,6 +77,15 @@ __all__ = [
     "sign_pdf",
     "verify_pdf",
 ]
+
+
+def certificate_sha256(certificate: bytes) -> str:
+    """Hex SHA-256 of a certificate (PEM or DER), as in ``SignatureReport``.
+
+    The platform stores it per user to check that a signature was made with the
+    acting user's certificate.
+    """
+    return hashlib.sha256(load_certificate(certificate).dump()).hexdigest()
 
 
 def demo_image(kind: str) -> bytes:

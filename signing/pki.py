@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = [
+    "DemoPki",
     "Identity",
     "KeySpec",
+    "build_demo_pki",
     "issue_crl",
     "issue_identity",
     "make_key",
@@ -211,6 +213,65 @@ def issue_crl(
     return crl.public_bytes(serialization.Encoding.DER)
 
 
-def validity(start: datetime, years: int) -> tuple[datetime, datetime]:
-    """``(start, start + years)`` as a validity period."""
-    return start, start + timedelta(days=365 * years)
+@dataclass(frozen=True, slots=True)
+class DemoPki:
+    """A complete demo chain: what ``baocao demo`` needs to sign for real."""
+
+    root_pem: bytes
+    """Trust anchor to configure in the verifier."""
+    intermediate_pem: bytes
+    """Issuing CA (also inside the PKCS#12 files)."""
+    leader_p12: bytes
+    """The leader's PKCS#12 (RSA 2048, digitalSignature + nonRepudiation)."""
+    seal_p12: bytes
+    """The agency's PKCS#12 for the seal signature."""
+    crl_der: bytes
+    """Empty CRL of the issuing CA, for B-LT."""
+
+
+def build_demo_pki(
+    now: datetime,
+    passphrase: bytes,
+    *,
+    leader_name: str = "Nguyễn Văn An",
+    organisation: str = "Ủy ban nhân dân tỉnh Đồng Tháp",
+    agency: str = "Sở Khoa học và Công nghệ tỉnh Đồng Tháp",
+) -> DemoPki:
+    """Generate a fresh demo chain valid from ``now`` - 1 day for five years.
+
+    Keys are random (about a third of a second for four RSA keys); the caller
+    stores the result if it must survive a restart. For demos only: the root is
+    not a licensed CA.
+    """
+    start = now - timedelta(days=1)
+    end = start + timedelta(days=5 * 365)
+    root = issue_identity(
+        make_name("Baocao Demo Root CA", "Baocao demo"),
+        not_before=start,
+        not_after=end + timedelta(days=365),
+        ca=True,
+    )
+    issuing = issue_identity(
+        make_name("Baocao Demo Issuing CA", "Baocao demo"),
+        issuer=root,
+        not_before=start,
+        not_after=end + timedelta(days=180),
+        ca=True,
+    )
+    leader = issue_identity(
+        make_name(leader_name, organisation),
+        issuer=issuing,
+        not_before=start,
+        not_after=end,
+    )
+    seal = issue_identity(
+        make_name(agency, agency), issuer=issuing, not_before=start, not_after=end
+    )
+    chain = (issuing, root)
+    return DemoPki(
+        root_pem=root.certificate_pem,
+        intermediate_pem=issuing.certificate_pem,
+        leader_p12=leader.to_pkcs12(passphrase, chain),
+        seal_p12=seal.to_pkcs12(passphrase, chain),
+        crl_der=issue_crl(issuing, [], this_update=start, next_update=end),
+    )

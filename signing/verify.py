@@ -78,8 +78,9 @@ def verify_pdf(
         "revocation_mode": "soft-fail",
     }
     revocation_known = bool(crls) or bool(dss and (dss.crls or dss.ocsps))
+    dss_certs = frozenset(c.dump() for c in dss.load_certs()) if dss else frozenset()
     reports = tuple(
-        _check(sig, _context(dss, kwargs), revocation_known, dss is not None)
+        _check(sig, _context(dss, kwargs), revocation_known, dss_certs)
         for sig in embedded
     )
     attached = read_attached_data(pdf)
@@ -101,7 +102,7 @@ def _check(
     sig: EmbeddedPdfSignature,
     context: ValidationContext,
     revocation_known: bool,
-    has_dss: bool,
+    dss_certs: frozenset[bytes],
 ) -> SignatureReport:
     try:
         status = validate_pdf_signature(
@@ -121,7 +122,8 @@ def _check(
     )
     level = "B-B"
     if timestamp is not None:
-        level = "B-LT" if has_dss else "B-T"
+        # B-LT only when this signer's certificate is in the DSS with its data.
+        level = "B-LT" if status.signing_cert.dump() in dss_certs else "B-T"
     timestamp_ok = timestamp is None or (
         timestamp.intact and timestamp.valid and timestamp.trusted
     )

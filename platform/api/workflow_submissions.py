@@ -6,6 +6,7 @@ the body); a stale one is a 409, a missing one a 428.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from baocao.platform.api.workflow_common import (
@@ -21,12 +22,13 @@ from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
-from baocao.platform.services import workflow_forms
+from baocao.platform.services import workflow_fallback, workflow_forms
 from baocao.platform.services import workflow_tracking as tracking
 from baocao.platform.workflow.errors import (
     ConflictError,
     DataInvalidError,
     WorkflowCode,
+    WorkflowError,
 )
 from baocao.platform.workflow.transitions import CELL_RE
 from flask import current_app, request
@@ -66,6 +68,7 @@ class SubmissionsApi(BaseApi):
         "put_data": "put",
         "take_action": "post",
         "inbox": "get",
+        "record_external": "post",
     }
     openapi_spec_tag = "Báo cáo"
     baocao_roles = (
@@ -222,3 +225,37 @@ class SubmissionsApi(BaseApi):
         response = self.response(200, **submission_json(done))
         response.headers["ETag"] = f'"{done.version}"'
         return response
+
+    @expose("/<submission_id>/external", methods=["POST"])
+    @protect()
+    def record_external(self, submission_id: str) -> Any:
+        """Record a report received outside the system (Đ.11.2).
+        ---
+        post:
+          summary: Ghi nhận báo cáo gửi ngoài hệ thống (số, ngày văn bản)
+          responses:
+            200: {description: Báo cáo sau khi ghi nhận}
+            403: {description: Không phải đơn vị nhận báo cáo}
+            409: {description: Phiên bản cũ}
+            422: {description: Thiếu số hoặc ngày văn bản}
+        """
+        payload = json_payload()
+        expected = expected_version(payload)
+        try:
+            when = date.fromisoformat(str(payload.get("document_date")))
+        except ValueError as err:
+            raise WorkflowError(
+                WorkflowCode.WF041,
+                field="document_date",
+                detail="ngày văn bản phải có dạng YYYY-MM-DD",
+            ) from err
+        done = workflow_fallback.record_received_outside(
+            submission_id,
+            expected,
+            caller(),
+            now=utc_now(),
+            document_number=str(payload.get("document_number") or ""),
+            document_date=when,
+            file_id=str(payload.get("file_id") or ""),
+        )
+        return self.response(200, **submission_json(done))

@@ -184,3 +184,18 @@ def test_not_a_pdf_is_refused(
     with pytest.raises(PdfInputError) as caught:
         sign_pdf(data, SignRequest(now=now), p12("leader"))
     assert caught.value.message == Code.KS001.format(what="cần ký")
+
+
+def test_garbled_signature_container_is_not_valid(
+    report_pdf: bytes, roots: list[bytes], p12: P12, now: datetime
+) -> None:
+    """A changed byte inside /Contents (the CMS itself) is caught too."""
+    signed = sign_pdf(report_pdf, SignRequest(now=now), p12("leader"))
+    start = signed.index(b"/Contents <") + len(b"/Contents <")
+    position = start + 3000  # inside the certificates and signature value
+    digit = signed[position : position + 1]
+    flipped = b"0" if digit != b"0" else b"1"
+    garbled = signed[:position] + flipped + signed[position + 1 :]
+    report = verify_pdf(garbled, roots, now)
+    assert not report.valid
+    assert report.summary().startswith("KHÔNG HỢP LỆ")

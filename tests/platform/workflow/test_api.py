@@ -270,6 +270,30 @@ def test_forbidden_and_invisible(api: Any) -> None:
     assert (
         api("28249.nhaplieu", "POST", "/chains", name="x", steps=[]).status_code == 403
     )
+    outside = api(
+        "SKHCN.tonghop",
+        "POST",
+        f"/submissions/{subs['28261']}/external",
+        version=1,
+        document_number="5/BC-UBND",
+        document_date="2026-03-18",
+    )
+    assert outside.status_code == 200, outside.json
+    assert outside.json["history"][-1]["action"] == "record_outside"
+    undated = api("SKHCN.tonghop", "POST", f"/submissions/{subs['28270']}/external",
+                  version=1, document_number="6/BC-UBND", document_date="18/03/2026")
+    assert undated.status_code == 422
+    assert (
+        api(
+            "28261.nhaplieu",
+            "POST",
+            f"/submissions/{subs['28261']}/external",
+            version=2,
+            document_number="x",
+            document_date="2026-03-18",
+        ).status_code
+        == 403
+    )
     bad_chain = api("SKHCN.thietke", "POST", "/chains", name="x", steps=[])
     assert bad_chain.status_code == 422
     assert bad_chain.json["code"] == "WF010"
