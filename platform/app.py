@@ -140,6 +140,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "MAX_CONTENT_LENGTH": settings.max_upload_mb * 1024 * 1024,
+        "EXCHANGE_ENDPOINT": settings.exchange_url,
         "BABEL_DEFAULT_LOCALE": settings.language,
         "BABEL_TRANSLATION_DIRECTORIES": str(HERE / "translations"),
         "LANGUAGES": LANGUAGES,

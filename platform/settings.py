@@ -198,6 +198,9 @@ class Settings:
     """Passphrase of the PKCS#12 file given to ``baocao sign``."""
     tsa_url: str | None = _var(_http_url)
     """RFC 3161 timestamp authority for PAdES B-T signatures."""
+    exchange_url: str | None = _var(_http_url)
+    """Endpoint of the national reporting system (QCVN 125 packages); unset → the
+    outbox keeps packages and sends nothing."""
     auth_type: str = _var(_choice(AUTH_TYPES), "db")
     """How users log in: ``db`` (passwords here), ``ldap`` or ``oauth``."""
     ldap_server: str | None = _var(_text)

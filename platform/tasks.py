@@ -57,11 +57,15 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    # Imported here: the job module imports the documents, which need no app,
-    # but tasks.py is imported by the app factory before the services are.
-    from baocao.platform.services.workflow_jobs import install_schedule
+    # Imported here, after the Celery app exists, so that their shared tasks
+    # register on it; their schedules run on the one worker started with --beat.
+    from baocao.platform.exchange import tasks as exchange_tasks
+    from baocao.platform.services import workflow_jobs
 
-    install_schedule(celery_app)
+    celery_app.conf.beat_schedule = {
+        **workflow_jobs.BEAT_SCHEDULE,
+        **exchange_tasks.BEAT_SCHEDULE,
+    }
     if app.config["CELERY"]["broker_url"] == EMBEDDED_BROKER:
         _start_worker_on_first_publish(celery_app)
     return celery_app

@@ -185,6 +185,16 @@ class AggregateResult:
             missing=self.missing,
         )
 
+    def unit_computed(self, unit: str) -> Mapping[str, Any]:
+        """One included unit's own formula results (for drill-down and exports).
+
+        :raises KeyError: when ``unit`` is not among :attr:`units`.
+        """
+        for source in self.sources:
+            if source.unit == unit:
+                return self._computed_of(source)
+        raise KeyError(unit)
+
     def _computed_of(self, source: UnitData) -> Mapping[str, Any]:
         """A unit's formula results: stored ones, else computed once and cached."""
         if source.computed is not None:

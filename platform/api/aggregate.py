@@ -16,7 +16,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import access
 from baocao.platform.services import aggregation as service
 from baocao.platform.services import workflow_config as config
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
@@ -29,6 +29,7 @@ class AggregatesApi(BaseApi):
     method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
         "get_aggregate": "get",
         "get_contributions": "get",
+        "export": "get",
     }
     openapi_spec_tag = "Tổng hợp báo cáo"
     baocao_roles = (Role.AGGREGATOR, Role.VIEWER)
@@ -92,4 +93,29 @@ class AggregatesApi(BaseApi):
             values=part.values,
             blank=list(part.blank),
             missing=list(part.missing),
+        )
+
+    @expose("/<regime_id>/periods/<period>/aggregate/export", methods=["GET"])
+    @protect()
+    def export(self, regime_id: str, period: str) -> Any:
+        """The aggregate and every unit's values as a long-form file.
+        ---
+        get:
+          summary: Xuất số liệu tổng hợp (CSV dạng dài, kèm số liệu từng đơn vị)
+          parameters:
+          - {in: query, name: format, schema: {type: string, enum: [csv]}}
+          - {in: query, name: unit, schema: {type: string}}
+          responses:
+            200: {description: "text/csv: unit, period, sheet, cell, indicator, value"}
+            422: {description: Định dạng chưa hỗ trợ}
+        """
+        wanted = request.args.get("format", "csv")
+        if wanted != "csv":
+            raise service.ExportFormatError(wanted)
+        found = self._aggregate(regime_id, period)
+        name = f"tong-hop-{found.unit}-{period}.csv"
+        return Response(
+            service.export_csv(found).encode("utf-8"),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

@@ -13,6 +13,8 @@ store owns it); one Calculator is kept per form version.
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from baocao.platform.models.workflow import Submission
 from baocao.platform.services import unit_tree
 from baocao.platform.services import workflow_config as config
 from baocao.platform.workflow.transitions import State
+from baocao.renderers import render_csv
 from baocao.schemas import (
     AggregateResult,
     Calculator,
@@ -35,8 +38,23 @@ from baocao.schemas.errors import BaocaoError
 FormLoader = Callable[[str, int | None], CompiledForm]
 """``(form_id, version) -> CompiledForm`` of a published form version."""
 
+CSV_HEADER = ("unit", "period", "sheet", "cell", "indicator", "label", "value")
+BOM = "\ufeff"
 _CALCULATORS: dict[tuple[str, int | None, str], Calculator] = {}
 _LOCK = threading.Lock()
+
+
+class ExportFormatError(BaocaoError):
+    """An export format the aggregate cannot be written in (yet)."""
+
+    http_status = 422
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"Định dạng '{value}' chưa hỗ trợ khi xuất số liệu tổng hợp. Hãy dùng "
+            "format=csv.",
+            code="AG011",
+        )
 
 
 class AggregationUnavailableError(BaocaoError):
@@ -62,6 +80,8 @@ class PeriodAggregate:
     unit: str
     """The scope: the receiving unit or a unit above some reporting units."""
     result: AggregateResult
+    compiled: CompiledForm
+    """The form version aggregated (for layout-faithful exports)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The API's answer: values, units included and missing, counts."""
@@ -145,4 +165,27 @@ def aggregate_period(
         form_version=target,
         calculator=_calculator(regime.form_id, regime.form_version, compiled),
     )
-    return PeriodAggregate(regime_id, period, scope, result)
+    return PeriodAggregate(regime_id, period, scope, result, compiled)
+
+
+def export_csv(found: PeriodAggregate) -> str:
+    """Long-form CSV: the aggregate's cells (unit = the scope), then each unit's.
+
+    Columns ``unit, period, sheet, cell, indicator, label, value``; the cell rows
+    are the renderer's (sheet order, user text escaped), so a unit's rows read
+    like its own export.
+    """
+    schema, layout, result = found.compiled.schema, found.compiled.layout, found.result
+    blocks = [(found.unit, result.inputs, result.computed)]
+    blocks += [
+        (source.unit, source.data, result.unit_computed(source.unit))
+        for source in result.sources
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for unit, data, computed in blocks:
+        text = render_csv(schema, layout, data, computed).removeprefix(BOM)
+        rows = list(csv.reader(io.StringIO(text)))[1:]
+        writer.writerows([unit, found.period, *row] for row in rows)
+    return BOM + buffer.getvalue()

@@ -38,6 +38,20 @@ ACTION_LABELS: dict[str, str] = {
     "announcement.withdraw": "Gỡ thông báo bảo trì",
     "support.create": "Gửi yêu cầu hỗ trợ",
     "support.update": "Cập nhật yêu cầu hỗ trợ",
+    "chain.create": "Tạo quy trình phê duyệt",
+    "regime.create": "Tạo chế độ báo cáo",
+    "regime.publish": "Ban hành chế độ báo cáo",
+    "period.open": "Mở kỳ báo cáo",
+    "period.deadline": "Điều chỉnh hạn báo cáo",
+    "period.close": "Đóng kỳ báo cáo",
+    "submission.save": "Lưu dữ liệu báo cáo",
+    "submission.submit": "Trình báo cáo",
+    "submission.approve": "Phê duyệt báo cáo",
+    "submission.return": "Trả lại báo cáo",
+    "submission.sign": "Ký số báo cáo",
+    "submission.send": "Gửi báo cáo",
+    "submission.accept": "Tiếp nhận báo cáo",
+    "submission.record_outside": "Ghi nhận báo cáo nhận ngoài hệ thống",
 }
 
 

@@ -254,6 +254,14 @@ def save_data(
     query = {"id": sub.pk, "version": expected_version, "state": sub.state, "step": 0}
     if not _guarded_update(query, **update):
         raise _lost_race(sub, expected_version)
+    audit.record(
+        event["actor"],
+        "submission.save",
+        f"submission:{sub.pk}",
+        now=now,
+        unit=sub.unit,
+        details={"version": event["version"], "data_sha256": event["data_sha256"]},
+    )
     sub.reload()
     return sub
 

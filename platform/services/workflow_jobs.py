@@ -21,7 +21,7 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "baocao.workflow.open_due_periods"
-#: Merge into ``celery_app.conf.beat_schedule`` (see :func:`install_schedule`).
+#: Merged into the Celery app's beat schedule by ``celery_init_app``.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     TASK_NAME: {"task": TASK_NAME, "schedule": 3600.0},
 }
@@ -82,10 +82,3 @@ def vars_of(opened: Opened) -> dict[str, Any]:
         "created": opened.created,
         "error": opened.error,
     }
-
-
-def install_schedule(celery_app: Any) -> None:
-    """Add the hourly job to a Celery app's beat schedule."""
-    schedule = dict(celery_app.conf.beat_schedule or {})
-    schedule.update(BEAT_SCHEDULE)
-    celery_app.conf.beat_schedule = schedule

@@ -75,3 +75,11 @@ def test_period_opening_job_is_on_the_beat_schedule(app) -> None:
 
     schedule = app.extensions["celery"].conf.beat_schedule
     assert schedule[TASK_NAME]["task"] == TASK_NAME
+
+
+def test_outbox_delivery_is_on_the_beat_schedule(app) -> None:
+    """Issue 7 item 6: the outbox is retried by a scheduled job."""
+    from baocao.platform.exchange.tasks import TASK_NAME
+
+    schedule = app.extensions["celery"].conf.beat_schedule
+    assert any(entry["task"] == TASK_NAME for entry in schedule.values())

@@ -8,7 +8,9 @@ loader registered as the form store will register it.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,3 +153,22 @@ def test_unknown_cell(client: FlaskClient, world: dict[str, Any]) -> None:
     response = _get(client, world, "SKHCN.tonghop", "/contributions?cell=X!A1")
     assert response.status_code == 422
     assert response.get_json()["code"] == "AG005"
+
+
+def test_export_csv(client: FlaskClient, world: dict[str, Any]) -> None:
+    """API-5: long-form CSV of the aggregate, then of each included unit."""
+    response = _get(client, world, "SKHCN.tonghop", "/export?format=csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True).removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["unit", "period", "sheet", "cell", "indicator", "label", "value"]
+    by_unit = {(r[0], r[3]): r[6] for r in rows[1:]}
+    assert {r[0] for r in rows[1:]} == {"SKHCN", "28249", "28261"}
+    first, second = world["scenarios"][0], world["scenarios"][1]
+    total = first["Biểu 01-KTXH!D10"] + second.get("Biểu 01-KTXH!D10", 0)
+    assert float(by_unit[("SKHCN", "D10")]) == pytest.approx(total)
+    assert float(by_unit[("28249", "D10")]) == pytest.approx(first["Biểu 01-KTXH!D10"])
+    refused = _get(client, world, "SKHCN.tonghop", "/export?format=docx")
+    assert refused.status_code == 422
+    assert refused.get_json()["code"] == "AG011"

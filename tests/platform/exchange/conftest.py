@@ -31,6 +31,7 @@ def mongo() -> Iterator[Any]:
     """An empty database for one test (a real one with BAOCAO_TEST_MONGODB_URI)."""
     uri = os.environ.get("BAOCAO_TEST_MONGODB_URI")
     name = f"baocao_test_{uuid.uuid4().hex[:12]}"
+    mongoengine.disconnect()  # an app built by an earlier test may still hold it
     if uri:
         mongoengine.connect(db=name, host=uri, uuidRepresentation="standard")
     else:

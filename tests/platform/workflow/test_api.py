@@ -327,9 +327,9 @@ def test_data_is_validated_and_recomputed_with_the_form(
     )
     assert bad.status_code == 422
     assert [(e["cell"], e["code"]) for e in bad.json["errors"]] == [
-        (first_input, "type")
+        (first_input, "DV003")
     ]
-    assert bad.json["errors"][0]["message"].startswith("Sai kiểu dữ liệu")
+    assert bad.json["errors"][0]["message"].startswith(f"[{first_input}] Giá trị phải là")
     good = api(
         "28261.nhaplieu", "PUT", f"/submissions/{sub}/data", version=1, data=inputs
     )

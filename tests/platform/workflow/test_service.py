@@ -175,7 +175,8 @@ def test_whole_chain_with_four_users(opened: dict[str, str]) -> None:
     assert sub.submitted_at == NOW.replace(tzinfo=None)
     actions = [e.action for e in AuditEvent.objects(target=f"submission:{sub_id}")]
     assert sorted(actions) == sorted(
-        f"submission.{a}" for a in ("submit", "approve", "sign", "send", "accept")
+        f"submission.{a}"
+        for a in ("save", "submit", "approve", "sign", "send", "accept")
     )
 
 
