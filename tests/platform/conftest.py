@@ -9,21 +9,24 @@ document store. Factory helpers (``make_user``, ``api_token``) follow CTFd's
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import mongoengine
+import mongomock
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
-
 from baocao.platform.app import create_app
 from baocao.platform.extensions import db
 from baocao.platform.roles import Role
 from baocao.platform.security import ensure_user, sync_security
 from baocao.platform.settings import Secret, Settings
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 
 #: Password of every account made by the factories; passes the password policy.
 PASSWORD = "Matkhau-kiem-thu-2026"
@@ -98,7 +101,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def make_user(app: Flask):  # noqa: ANN201
+def make_user(app: Flask):
     """``make_user(username, role=Role.DATA_ENTRY, unit_code=None, password=PASSWORD)``."""
 
     def make(
@@ -114,7 +117,7 @@ def make_user(app: Flask):  # noqa: ANN201
 
 
 @pytest.fixture
-def api_token(client: FlaskClient):  # noqa: ANN201
+def api_token(client: FlaskClient):
     """``api_token(username, password=PASSWORD)`` → a bearer token from the API login."""
 
     def token(username: str, password: str = PASSWORD) -> str:
@@ -137,7 +140,7 @@ def csrf_token(client: FlaskClient, path: str = "/login/") -> str:
 
 
 @pytest.fixture
-def csrf(client: FlaskClient):  # noqa: ANN201
+def csrf(client: FlaskClient):
     """``csrf(path="/login/")`` → the CSRF token of the form at that path."""
     return lambda path="/login/": csrf_token(client, path)
 
@@ -149,7 +152,7 @@ def password() -> str:
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path, synced_sqlite: Path):  # noqa: ANN201
+def app_factory(tmp_path: Path, synced_sqlite: Path):
     """``app_factory(**settings_overrides)`` → a fresh, synced app (own instance dir)."""
     made: list[Flask] = []
 
@@ -171,17 +174,42 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def login(self, username: str, password: str = PASSWORD):  # noqa: ANN201
+    def login(self, username: str, password: str = PASSWORD):
         token = csrf_token(self._client)
         return self._client.post(
             "/login/",
             data={"username": username, "password": password, "csrf_token": token},
         )
 
-    def logout(self):  # noqa: ANN201
+    def logout(self):
         return self._client.get("/logout/")
 
 
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def mongo() -> Iterator[Any]:
+    """A connected, empty document database for one test, disconnected afterwards.
+
+    mongomock by default; set ``BAOCAO_TEST_MONGODB_URI`` (e.g.
+    ``mongodb://localhost:27017/?replicaSet=rs0``) to run the same tests against a
+    real MongoDB, each test in a fresh database (see docs/mongodb.md).
+    """
+    uri = os.environ.get("BAOCAO_TEST_MONGODB_URI")
+    name = f"baocao_test_{uuid.uuid4().hex[:12]}"
+    mongoengine.disconnect()  # an app built by an earlier test may still be connected
+    if uri:
+        mongoengine.connect(db=name, host=uri, uuidRepresentation="standard")
+    else:
+        mongoengine.connect(
+            db=name,
+            mongo_client_class=mongomock.MongoClient,
+            uuidRepresentation="standard",
+        )
+    database = mongoengine.get_db()
+    yield database
+    database.client.drop_database(name)
+    mongoengine.disconnect()

@@ -9,41 +9,17 @@ Idempotency-Key it already stored), ``reject`` (400), ``fail`` (503) or
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import mongoengine
-import mongomock
 import pytest
 
 SLOW_SECONDS = 1.0
 """How long a ``timeout`` answer takes; tests use a shorter client timeout."""
-
-
-@pytest.fixture
-def mongo() -> Iterator[Any]:
-    """An empty database for one test (a real one with BAOCAO_TEST_MONGODB_URI)."""
-    uri = os.environ.get("BAOCAO_TEST_MONGODB_URI")
-    name = f"baocao_test_{uuid.uuid4().hex[:12]}"
-    mongoengine.disconnect()  # an app built by an earlier test may still hold it
-    if uri:
-        mongoengine.connect(db=name, host=uri, uuidRepresentation="standard")
-    else:
-        mongoengine.connect(
-            db=name,
-            mongo_client_class=mongomock.MongoClient,
-            uuidRepresentation="standard",
-        )
-    database = mongoengine.get_db()
-    yield database
-    database.client.drop_database(name)
-    mongoengine.disconnect()
 
 
 @dataclass

@@ -6,41 +6,16 @@ to run the same tests against a real server; each test gets a fresh database.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import mongoengine
-import mongomock
 import pytest
 from baocao.platform.roles import ROLE_NAMES, Role
 from baocao.platform.services.units import seed_dongthap
 
 #: A fixed instant on a working day: Monday 2 March 2026, 09:00 in Vietnam.
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def mongo() -> Iterator[Any]:
-    """A connected, empty database for one test (disconnected afterwards)."""
-    uri = os.environ.get("BAOCAO_TEST_MONGODB_URI")
-    name = f"baocao_test_{uuid.uuid4().hex[:12]}"
-    mongoengine.disconnect()  # an app built by an earlier test may still be connected
-    if uri:
-        mongoengine.connect(db=name, host=uri, uuidRepresentation="standard")
-    else:
-        mongoengine.connect(
-            db=name,
-            mongo_client_class=mongomock.MongoClient,
-            uuidRepresentation="standard",
-        )
-    database = mongoengine.get_db()
-    yield database
-    database.client.drop_database(name)
-    mongoengine.disconnect()
 
 
 @pytest.fixture

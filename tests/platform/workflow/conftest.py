@@ -7,24 +7,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import mongoengine
-import mongomock
 import pytest
 from baocao.platform.models import Unit
 
 
 @pytest.fixture
-def store() -> Iterator[None]:
-    """A fresh in-memory document store on MongoEngine's default alias."""
-    mongoengine.disconnect()
-    mongoengine.connect(
-        "baocao-workflow-test",
-        host="mongodb://localhost",
-        mongo_client_class=mongomock.MongoClient,
-        uuidRepresentation="standard",
-    )
+def store(mongo: Any) -> Iterator[None]:
+    """A fresh document store on MongoEngine's default alias (the ``mongo`` fixture)."""
     yield
-    mongoengine.disconnect()
 
 
 def _make_unit(code: str, kind: str, parent: str | None = None, name: str = "") -> Any:
