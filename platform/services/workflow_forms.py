@@ -65,3 +65,43 @@ def compute_for(regime: Any, loader: FormLoader | None) -> Compute | None:
         return dict(calculator.calculate(data)), []
 
     return compute
+
+
+def recalculate(
+    regime: Any,
+    loader: FormLoader | None,
+    data: dict[str, Any],
+    changed: dict[str, Any],
+) -> dict[str, Any]:
+    """What the entry grid shows after ``changed``: changed formula cells and errors.
+
+    Reuses the cached Calculator of the regime's form version. It keeps state
+    between ``calculate`` and ``update``, so both run under the cache lock:
+    the state before the change is ``data`` without the changed keys.
+    ``errors`` maps a cell to its Vietnamese messages (the grid's shape); a
+    changed cell without errors maps to ``[]`` so the grid clears its mark.
+    Blank inputs (None or "") count as absent, as in a save.
+    """
+    result: dict[str, Any] = {"computed": {}, "errors": {}}
+    if loader is None or not regime.form_id:
+        return result
+    try:
+        compiled = loader(regime.form_id, regime.form_version)
+    except LookupError:
+        return result
+    if compiled is None:
+        return result
+    validator, calculator = _parts(regime.form_id, regime.form_version, compiled)
+    filled = {k: v for k, v in {**data, **changed}.items() if v not in (None, "")}
+    errors: dict[str, list[str]] = {key: [] for key in changed}
+    for error in field_errors(validator, filled):
+        errors.setdefault(error["cell"], []).append(error["message"])
+    result["errors"] = errors
+    if any(errors.values()):
+        return result
+    before = {k: v for k, v in filled.items() if k not in changed}
+    changed = {k: None if v == "" else v for k, v in changed.items()}
+    with _LOCK:
+        calculator.calculate(before)
+        result["computed"] = calculator.update(changed)
+    return result

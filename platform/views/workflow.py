@@ -17,11 +17,26 @@ from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_forms, workflow_tracking
 from baocao.platform.workflow.chains import ACTION_NAMES, Action
-from baocao.platform.workflow.errors import ForbiddenActionError, WorkflowCode
+from baocao.platform.workflow.errors import (
+    ConflictError,
+    DataInvalidError,
+    ForbiddenActionError,
+    WorkflowCode,
+)
 from baocao.platform.workflow.periods import VIETNAM_TZ
 from baocao.platform.workflow.transitions import STATE_NAMES, State, available_actions
-from baocao.renderers import render_entry_form
-from flask import current_app, flash, g, redirect, request, url_for
+from baocao.renderers import FONTS_DIR, STATIC_DIR, render_entry_form
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
@@ -111,6 +126,9 @@ class WorkflowView(BaseView):
         "submission": "read",
         "save": "write",
         "act": "write",
+        "recalc": "write",
+        "autosave": "write",
+        "asset": "read",
     }
     baocao_roles = REPORT_ROLES
 
@@ -139,11 +157,7 @@ class WorkflowView(BaseView):
         now = _now()
         holder = service.actor_for(_user(), sub, regime, now)
         actions = [a.value for a in available_actions(chain, sub.position(), holder)]
-        editable = (
-            sub.step == 0
-            and sub.state in ("draft", "returned")
-            and holder.can_act_at(chain.steps[0])
-        )
+        editable = self._editable(sub, regime, chain)
         form_html = self._form_html(sub, regime, readonly=not editable)
         period = service.get_period(sub.regime_id, sub.period_key)
         return self.render_template(
@@ -161,6 +175,16 @@ class WorkflowView(BaseView):
             state_name=_state_name,
             action_names={a.value: n for a, n in ACTION_NAMES.items()},
             earlier_steps=list(enumerate(chain.steps))[: (sub.step or 0)],
+            last_save=_last_save(sub),
+        )
+
+    def _editable(self, sub: Submission, regime: Regime, chain: Any) -> bool:
+        """The signed-in user may enter data now (first step, draft or returned)."""
+        holder = service.actor_for(_user(), sub, regime, _now())
+        return (
+            sub.step == 0
+            and sub.state in ("draft", "returned")
+            and holder.can_act_at(chain.steps[0])
         )
 
     def _form_html(
@@ -175,8 +199,17 @@ class WorkflowView(BaseView):
             return None
         if compiled is None:
             return None
+        recalc_url = (
+            None
+            if readonly
+            else url_for("WorkflowView.recalc", submission_id=str(sub.pk))
+        )
         return render_entry_form(
-            compiled, sub.get_data(), sub.get_computed(), readonly=readonly
+            compiled,
+            sub.get_data(),
+            sub.get_computed(),
+            readonly=readonly,
+            recalc_url=recalc_url,
         )
 
     @expose("/<submission_id>/so-lieu", methods=["POST"])
@@ -249,3 +282,80 @@ class WorkflowView(BaseView):
         )
         flash(f"Đã {ACTION_NAMES.get(Action(action), action)} báo cáo.", "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
+
+    @expose("/tai-nguyen/<folder>/<path:name>")
+    @has_access
+    def asset(self, folder: str, name: str) -> Any:
+        """The grid's script, stylesheet and fonts for every report role (the
+        forms views serve the same files to designers only)."""
+        roots = {"static": STATIC_DIR, "fonts": FONTS_DIR}
+        if folder not in roots:
+            abort(404)
+        return send_from_directory(roots[folder], name, max_age=3600)
+
+    def _json_body(self) -> dict[str, Any]:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            abort(400)
+        return body
+
+    @expose("/<submission_id>/tinh-toan", methods=["POST"])
+    @has_access
+    def recalc(self, submission_id: str) -> Any:
+        """JSON for the grid while typing: ``{"changed", "data"}`` in,
+        ``{"computed", "errors"}`` out (only the formula cells that changed)."""
+        sub, regime, chain = self._load(submission_id)
+        if not self._editable(sub, regime, chain):
+            raise _forbid("nhập liệu")
+        body = self._json_body()
+        changed, data = body.get("changed"), body.get("data", sub.get_data())
+        if not isinstance(changed, dict) or not isinstance(data, dict):
+            abort(400)
+        loader = current_app.extensions.get("baocao_form_loader")
+        return jsonify(workflow_forms.recalculate(regime, loader, data, changed))
+
+    @expose("/<submission_id>/luu-tu-dong", methods=["POST"])
+    @has_access
+    def autosave(self, submission_id: str) -> Any:
+        """JSON save for autosave: ``{"data", "version"}`` in; 409 with who saved
+        last when the version is stale (nothing is overwritten), 422 with the
+        errors by cell."""
+        sub, regime, _chain = self._load(submission_id)
+        body = self._json_body()
+        data, version = body.get("data"), body.get("version")
+        if not isinstance(data, dict) or type(version) is not int:
+            abort(400)
+        values = {k: v for k, v in data.items() if v is not None and v != ""}
+        loader = current_app.extensions.get("baocao_form_loader")
+        try:
+            saved = service.save_data(
+                str(sub.pk),
+                values,
+                version,
+                _user(),
+                now=_now(),
+                compute=workflow_forms.compute_for(regime, loader),
+            )
+        except ConflictError as err:
+            fresh = service.get_submission(submission_id)
+            return jsonify({**err.to_dict(), "last_save": _last_save(fresh)}), 409
+        except DataInvalidError as err:
+            errors: dict[str, list[str]] = {}
+            for item in err.errors:
+                errors.setdefault(item["cell"], []).append(item["message"])
+            return jsonify({**err.to_dict(), "errors": errors}), 422
+        return jsonify(
+            {"version": saved.version, "computed": saved.get_computed(), "errors": {}}
+        )
+
+
+def _last_save(sub: Submission) -> dict[str, Any] | None:
+    """Who changed the submission last and when (the newest history event)."""
+    if not sub.history:
+        return None
+    event = sub.history[-1]
+    return {
+        "actor": event.get("actor", ""),
+        "time": local_text(event.get("time")),
+        "version": event.get("version"),
+    }
