@@ -43,5 +43,17 @@ ROLE_NAMES: dict[Role, str] = {
     Role.VIEWER: "Xem báo cáo",
 }
 
+#: Every role held inside a unit (all but the system admin): API resources that
+#: every signed-in unit account may call, the permission service deciding the rest.
+UNIT_ROLES = (
+    Role.UNIT_ADMIN,
+    Role.DESIGNER,
+    Role.DATA_ENTRY,
+    Role.APPROVER,
+    Role.SENDER,
+    Role.AGGREGATOR,
+    Role.VIEWER,
+)
+
 #: Units whose demo accounts exist for every role key except sysadmin (DESIGN.md §9).
 DEMO_UNITS = ("SKHCN", "28249", "28261", "28270")

@@ -21,7 +21,7 @@ from baocao.platform.api.workflow_common import (
     utc_now,
 )
 from baocao.platform.models.workflow import ApprovalChain, Submission
-from baocao.platform.roles import Role
+from baocao.platform.roles import UNIT_ROLES, Role
 from baocao.platform.services import (  # noqa: F401 - registers the Celery task
     access,
     workflow_jobs,
@@ -179,15 +179,7 @@ class RegimesApi(BaseApi):
         "close_period": "post",
     }
     openapi_spec_tag = "Chế độ báo cáo"
-    baocao_roles = (
-        Role.UNIT_ADMIN,
-        Role.DESIGNER,
-        Role.DATA_ENTRY,
-        Role.APPROVER,
-        Role.SENDER,
-        Role.AGGREGATOR,
-        Role.VIEWER,
-    )
+    baocao_roles = UNIT_ROLES
 
     @expose("", methods=["POST"])
     @protect()

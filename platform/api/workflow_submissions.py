@@ -19,7 +19,7 @@ from baocao.platform.api.workflow_common import (
     utc_now,
 )
 from baocao.platform.models.workflow import Submission
-from baocao.platform.roles import Role
+from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_fallback, workflow_forms
@@ -71,15 +71,7 @@ class SubmissionsApi(BaseApi):
         "record_external": "post",
     }
     openapi_spec_tag = "Báo cáo"
-    baocao_roles = (
-        Role.UNIT_ADMIN,
-        Role.DESIGNER,
-        Role.DATA_ENTRY,
-        Role.APPROVER,
-        Role.SENDER,
-        Role.AGGREGATOR,
-        Role.VIEWER,
-    )
+    baocao_roles = UNIT_ROLES
 
     @expose("", methods=["GET"])
     @protect()
