@@ -82,7 +82,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         _register_views(appbuilder)
         _protect_api(app, appbuilder)
     celery_init_app(app)
-    app.extensions["baocao_form_loader"] = _form_loader()
+    app.extensions["baocao_form_loader"], app.extensions["baocao_form_source"] = (
+        _form_store()
+    )
     _register_template_globals(app, settings)
     _register_error_handlers(app)
     return app
@@ -202,11 +204,15 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _form_loader() -> Any:
-    """The form store's ``(form_id, version) -> CompiledForm`` (workflow, aggregation)."""
-    from baocao.platform.services.forms import load_compiled
+def _form_store() -> tuple[Any, Any]:
+    """The form store's loaders, ``(form_id, version) ->`` CompiledForm and source .xlsx.
 
-    return load_compiled
+    Registered as extensions so that workflow, aggregation and exports can be
+    tested with forms that never went through GridFS.
+    """
+    from baocao.platform.services.forms import load_compiled, load_source
+
+    return load_compiled, load_source
 
 
 def _configure_logging(settings: Settings) -> None:

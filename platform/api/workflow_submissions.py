@@ -6,6 +6,7 @@ the body); a stale one is a 409, a missing one a 428.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_fallback, workflow_forms
 from baocao.platform.services import workflow_tracking as tracking
+from baocao.platform.services.submission_export import export_submission
 from baocao.platform.workflow.errors import (
     ConflictError,
     DataInvalidError,
@@ -31,7 +33,7 @@ from baocao.platform.workflow.errors import (
     WorkflowError,
 )
 from baocao.platform.workflow.transitions import CELL_RE
-from flask import current_app, request
+from flask import current_app, request, send_file
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
@@ -217,6 +219,36 @@ class SubmissionsApi(BaseApi):
         response = self.response(200, **submission_json(done))
         response.headers["ETag"] = f'"{done.version}"'
         return response
+
+    @expose("/<submission_id>/export", methods=["GET"])
+    @protect()
+    def export(self, submission_id: str) -> Any:
+        """The submission as a filled .xlsx, a PDF or a long-form CSV.
+        ---
+        get:
+          summary: Tải báo cáo dạng Excel, PDF hoặc CSV
+          parameters:
+          - {in: query, name: format, schema: {type: string, enum: [xlsx, pdf, csv]}}
+          responses:
+            200: {description: Tệp báo cáo}
+            400: {description: Định dạng không hỗ trợ hoặc chế độ không có biểu mẫu}
+            403: {description: Không có quyền xem}
+        """
+        sub = self._visible(submission_id)
+        exported = export_submission(
+            sub,
+            config.get_regime(sub.regime_id),
+            request.args.get("format", "xlsx"),
+            load_compiled=current_app.extensions.get("baocao_form_loader"),
+            load_source=current_app.extensions.get("baocao_form_source"),
+            now=utc_now(),
+        )
+        return send_file(
+            io.BytesIO(exported.data),
+            mimetype=exported.mimetype,
+            as_attachment=True,
+            download_name=exported.filename,
+        )
 
     @expose("/<submission_id>/external", methods=["POST"])
     @protect()

@@ -3,7 +3,8 @@
 One base, :class:`ServiceError`, and narrow leaves that carry the HTTP status
 the web layer's single error handler maps them to. Codes are stable and shown
 to users: ``DV`` for units (đơn vị), ``TK`` for accounts (tài khoản), ``PQ`` for
-permissions (phân quyền), ``HT`` for support and announcements (hỗ trợ).
+permissions (phân quyền), ``HT`` for support and announcements (hỗ trợ),
+``XF`` for exported files (xuất tệp).
 """
 
 from __future__ import annotations
@@ -138,6 +139,15 @@ class Code(DetailEnum):
         "Hãy nhập đủ thời gian bắt đầu và kết thúc bảo trì (giờ Việt Nam).",
     )
     HT008 = Detail("text too long", "Nội dung dài quá {max} ký tự. Hãy rút gọn.")
+    XF001 = Detail(
+        "unknown export format",
+        "Định dạng '{fmt}' không được hỗ trợ. Hãy chọn một trong: {formats}.",
+    )
+    XF002 = Detail(
+        "no form to export",
+        "Chế độ báo cáo '{regime}' không có biểu mẫu số liệu (hoặc phiên bản biểu mẫu "
+        "không còn) nên không xuất được tệp.",
+    )
 
 
 class ServiceError(BaocaoError):

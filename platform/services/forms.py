@@ -222,6 +222,14 @@ def source_bytes(file_id: Any) -> bytes:
     return bytes(documents.get_gridfs(SOURCES).get(file_id).read())
 
 
+def load_source(form_id: str, version: int | None) -> bytes:
+    """The .xlsx a published version was compiled from (for filled exports).
+
+    :raises FormNotFoundError: (a ``LookupError``) for an unknown form or version.
+    """
+    return source_bytes(get_version(form_id, version).source_file_id)
+
+
 def load_compiled(form_id: str, version: int | None) -> CompiledForm:
     """The workflow's form loader: a published version as a ``CompiledForm``.
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from typing import Any
 
+import openpyxl
 import pytest
 from baocao.form_designer import compile_workbook
 from baocao.platform.roles import Role
@@ -280,8 +282,14 @@ def test_forbidden_and_invisible(api: Any) -> None:
     )
     assert outside.status_code == 200, outside.json
     assert outside.json["history"][-1]["action"] == "record_outside"
-    undated = api("SKHCN.tonghop", "POST", f"/submissions/{subs['28270']}/external",
-                  version=1, document_number="6/BC-UBND", document_date="18/03/2026")
+    undated = api(
+        "SKHCN.tonghop",
+        "POST",
+        f"/submissions/{subs['28270']}/external",
+        version=1,
+        document_number="6/BC-UBND",
+        document_date="18/03/2026",
+    )
     assert undated.status_code == 422
     assert (
         api(
@@ -329,7 +337,9 @@ def test_data_is_validated_and_recomputed_with_the_form(
     assert [(e["cell"], e["code"]) for e in bad.json["errors"]] == [
         (first_input, "DV003")
     ]
-    assert bad.json["errors"][0]["message"].startswith(f"[{first_input}] Giá trị phải là")
+    assert bad.json["errors"][0]["message"].startswith(
+        f"[{first_input}] Giá trị phải là"
+    )
     good = api(
         "28261.nhaplieu", "PUT", f"/submissions/{sub}/data", version=1, data=inputs
     )
@@ -340,3 +350,57 @@ def test_data_is_validated_and_recomputed_with_the_form(
             assert computed[cell] == pytest.approx(value, rel=1e-9, abs=1e-9), cell
         else:
             assert computed[cell] == value, cell
+
+
+def test_submission_exports_as_xlsx_pdf_and_csv(
+    api: Any, app: Any, shared_dir: Any
+) -> None:
+    """DESIGN.md §8: GET /submissions/{id}/export?format=xlsx|pdf|csv."""
+    source = (shared_dir / "templates" / "bieu01_ktxh.xlsx").read_bytes()
+    compiled = compile_workbook(source)
+    app.extensions["baocao_form_loader"] = lambda form_id, version: compiled
+    app.extensions["baocao_form_source"] = lambda form_id, version: source
+    _regime_id, subs = _setup(api)
+    sub = subs["28261"]
+    inputs = json.loads(
+        (shared_dir / "templates" / "bieu01_ktxh.0.inputs.json").read_text()
+    )
+    expected = json.loads(
+        (shared_dir / "templates" / "bieu01_ktxh.0.expected.json").read_text()
+    )
+    saved = api(
+        "28261.nhaplieu", "PUT", f"/submissions/{sub}/data", version=1, data=inputs
+    )
+    assert saved.status_code == 200, saved.json
+
+    xlsx = api("28261.nhaplieu", "GET", f"/submissions/{sub}/export?format=xlsx")
+    assert xlsx.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data), data_only=True)
+    cell, value = next((c, v) for c, v in inputs.items() if isinstance(v, int | float))
+    sheet, ref = cell.rsplit("!", 1)
+    assert book[sheet][ref].value == value
+    formula_cell, number = next(
+        (c, v) for c, v in expected.items() if isinstance(v, int | float) and v
+    )
+    sheet, ref = formula_cell.rsplit("!", 1)
+    assert book[sheet][ref].value == pytest.approx(number, rel=1e-9)
+
+    pdf = api("28261.nhaplieu", "GET", f"/submissions/{sub}/export?format=pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+
+    csv_file = api("SKHCN.tonghop", "GET", f"/submissions/{sub}/export?format=csv")
+    assert csv_file.status_code == 200
+    rows = csv_file.data.decode("utf-8-sig").splitlines()
+    input_sheet, input_ref = cell.rsplit("!", 1)
+    assert any(
+        r.startswith(f"{input_sheet},{input_ref},") and r.endswith(f",{value}")
+        for r in rows
+    )
+
+    bad = api("28261.nhaplieu", "GET", f"/submissions/{sub}/export?format=doc")
+    assert bad.status_code == 400
+    assert bad.json["code"] == "XF001"
+    other = api("28249.nhaplieu", "GET", f"/submissions/{sub}/export?format=csv")
+    assert other.status_code == 403

@@ -1,0 +1,111 @@
+"""A submission as a file: the filled .xlsx, a PDF or a long-form CSV (DESIGN.md §8).
+
+The renderers and the compiler's fill do the work; this module only gathers what
+they need (the form version, its source .xlsx, the unit's name) and names the
+file. Loaders come from ``app.extensions`` (``baocao_form_loader`` and
+``baocao_form_source``), the same the workflow uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from baocao.form_designer.fill import fill_workbook
+from baocao.platform.models import Unit
+from baocao.platform.models.workflow import Regime, Submission
+from baocao.platform.services.errors import Code, ServiceError
+from baocao.platform.workflow.periods import VIETNAM_TZ
+from baocao.renderers import PdfHeader, SignatureBlock, render_csv, render_pdf
+from baocao.schemas import CompiledForm
+
+FORMATS = ("xlsx", "pdf", "csv")
+
+_MIMETYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class ExportError(ServiceError):
+    """The submission cannot be exported in the asked format."""
+
+    http_status = 400
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    """Bytes to send, with their media type and a download name."""
+
+    data: bytes
+    mimetype: str
+    filename: str
+
+
+def export_submission(
+    sub: Submission,
+    regime: Regime,
+    fmt: str,
+    *,
+    load_compiled: Callable[[str, int | None], CompiledForm | None] | None,
+    load_source: Callable[[str, int | None], bytes] | None,
+    now: datetime,
+) -> ExportedFile:
+    """Render ``sub`` as ``fmt`` (xlsx, pdf or csv).
+
+    :raises ExportError: unknown format, or a regime without a form version.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(Code.XF001, fmt=fmt, formats=", ".join(FORMATS))
+    compiled = _compiled(regime, load_compiled)
+    data, computed = sub.get_data(), sub.get_computed()
+    name = f"{regime.name} - {sub.period_key} - {sub.unit}"
+    if fmt == "csv":
+        body = render_csv(compiled.schema, compiled.layout, data, computed).encode()
+    elif fmt == "pdf":
+        body = render_pdf(
+            compiled.layout,
+            data,
+            computed,
+            header=_header(sub, regime, now),
+            signature_block=SignatureBlock(title="THỦ TRƯỞNG ĐƠN VỊ", name=""),
+        )
+    else:
+        template = _source(regime, load_source)
+        body = fill_workbook(template, compiled, data, computed)
+    return ExportedFile(body, _MIMETYPES[fmt], f"{name}.{fmt}")
+
+
+def _compiled(
+    regime: Regime, load: Callable[[str, int | None], CompiledForm | None] | None
+) -> CompiledForm:
+    compiled = None
+    if load is not None and regime.form_id:
+        try:
+            compiled = load(regime.form_id, regime.form_version)
+        except LookupError:
+            compiled = None
+    if compiled is None:
+        raise ExportError(Code.XF002, regime=regime.name)
+    return compiled
+
+
+def _source(regime: Regime, load: Callable[[str, int | None], bytes] | None) -> bytes:
+    try:
+        if load is not None:
+            return load(regime.form_id, regime.form_version)
+    except LookupError:
+        pass
+    raise ExportError(Code.XF002, regime=regime.name)
+
+
+def _header(sub: Submission, regime: Regime, now: datetime) -> PdfHeader:
+    unit: Any = Unit.objects(code=sub.unit).only("name").first()
+    return PdfHeader(
+        agency=(unit.name if unit else sub.unit).upper(),
+        date=now.astimezone(VIETNAM_TZ).date(),
+        title=f"{regime.name.upper()} — KỲ {sub.period_key}",
+    )
