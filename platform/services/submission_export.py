@@ -26,7 +26,7 @@ FORMATS = ("xlsx", "pdf", "csv")
 _MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8"
 }
 
 

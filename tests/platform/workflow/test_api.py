@@ -392,6 +392,7 @@ def test_submission_exports_as_xlsx_pdf_and_csv(
 
     csv_file = api("SKHCN.tonghop", "GET", f"/submissions/{sub}/export?format=csv")
     assert csv_file.status_code == 200
+    assert csv_file.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = csv_file.data.decode("utf-8-sig").splitlines()
     input_sheet, input_ref = cell.rsplit("!", 1)
     assert any(
