@@ -4,11 +4,14 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from baocao.platform.models import Unit
+from baocao.platform.models.workflow import Submission
+from baocao.platform.services import workflow as wf
+from baocao.platform.services import workflow_config as config
 
 
 @pytest.fixture
@@ -48,3 +51,49 @@ def units(store: None) -> list[str]:
 def make_unit() -> Any:
     """``make_unit(code, kind, parent=None)`` on whatever store is connected."""
     return _make_unit
+
+
+@pytest.fixture
+def monthly_regime() -> Any:
+    """``monthly_regime(make_user, accounts, form_id, guidance)``, see below."""
+    return _open_monthly_regime
+
+
+def _open_monthly_regime(
+    make_user: Any, accounts: list[tuple[str, Any, str]], form_id: str, guidance: str
+) -> tuple[str, str]:
+    """Units 82 → SKHCN, 28249, ``accounts``, a published monthly regime on the
+    ready-made chain with 2026-M03 opened; returns the regime's id and 28249's
+    submission id.
+
+    Call inside an app context (the accounts live in FAB's store).
+    """
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    _make_unit("82", "province")
+    _make_unit("SKHCN", "department", "82")
+    _make_unit("28249", "commune", "82")
+    for username, role, unit in accounts:
+        make_user(username, role, unit)
+    chain = config.ensure_default_chain(now=now)
+    regime = config.create_regime(
+        {
+            "name": "Báo cáo tháng",
+            "kind": "dinh_ky",
+            "content": "numeric",
+            "reporting_units": ["28249"],
+            "receiving_unit": "SKHCN",
+            "methods": ["he_thong"],
+            "cutoff": {"kind": "nd09"},
+            "deadline": {"kind": "day_of_last_month", "days": 20},
+            "frequency": "month",
+            "form_id": form_id,
+            "form_version": 1,
+            "guidance": guidance,
+            "chain_id": str(chain.pk),
+        },
+        actor="SKHCN.thietke",
+        now=now,
+        publish=True,
+    )
+    wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
+    return str(regime.pk), str(Submission.objects(unit="28249").first().pk)

@@ -6,15 +6,12 @@ import dataclasses
 import os
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
-from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from playwright.sync_api import sync_playwright
 from support import require
@@ -36,46 +33,20 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def server(
-    app: Any, make_user: Any, make_unit: Any, password: str
+    app: Any, make_user: Any, monthly_regime: Any, password: str
 ) -> Iterator[dict[str, Any]]:
     """The app on a loopback port, with a regime opened for 2026-M03."""
-    now = datetime(2026, 3, 2, tzinfo=UTC)
     with app.app_context():
-        make_unit("82", "province")
-        make_unit("SKHCN", "department", "82")
-        make_unit("28249", "commune", "82")
-        for username, role, unit in ACCOUNTS:
-            make_user(username, role, unit)
-        chain = config.ensure_default_chain(now=now)
-        regime = config.create_regime(
-            {
-                "name": "Báo cáo tháng",
-                "kind": "dinh_ky",
-                "content": "numeric",
-                "reporting_units": ["28249"],
-                "receiving_unit": "SKHCN",
-                "methods": ["he_thong"],
-                "cutoff": {"kind": "nd09"},
-                "deadline": {"kind": "day_of_last_month", "days": 20},
-                "frequency": "month",
-                "form_id": "f",
-                "form_version": 1,
-                "guidance": "Nhập, duyệt, ký, gửi",
-                "chain_id": str(chain.pk),
-            },
-            actor="SKHCN.thietke",
-            now=now,
-            publish=True,
+        regime_id, sub_id = monthly_regime(
+            make_user, ACCOUNTS, "f", "Nhập, duyệt, ký, gửi"
         )
-        wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
-        sub_id = str(Submission.objects(unit="28249").first().pk)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield {
         "url": f"http://127.0.0.1:{httpd.server_port}",
         "sub": sub_id,
-        "regime": str(regime.pk),
+        "regime": regime_id,
         "password": password,
     }
     httpd.shutdown()

@@ -7,7 +7,6 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,6 @@ import pytest
 from baocao.form_designer import compile_workbook
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
-from baocao.platform.services import workflow as wf
-from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from playwright.sync_api import sync_playwright
 from support import SHARED, require
@@ -42,41 +39,13 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def sub_id(app: Any, compiled: Any, make_user: Any, make_unit: Any) -> str:
+def sub_id(app: Any, compiled: Any, make_user: Any, monthly_regime: Any) -> str:
     """A draft of a regime whose form is bieu01_ktxh, for unit 28249."""
     app.extensions["baocao_form_loader"] = lambda form_id, version: (
         compiled if (form_id, version) == ("ktxh", 1) else None
     )
-    now = datetime(2026, 3, 2, tzinfo=UTC)
     with app.app_context():
-        make_unit("82", "province")
-        make_unit("SKHCN", "department", "82")
-        make_unit("28249", "commune", "82")
-        for username, role, unit in ACCOUNTS:
-            make_user(username, role, unit)
-        chain = config.ensure_default_chain(now=now)
-        regime = config.create_regime(
-            {
-                "name": "Báo cáo tháng",
-                "kind": "dinh_ky",
-                "content": "numeric",
-                "reporting_units": ["28249"],
-                "receiving_unit": "SKHCN",
-                "methods": ["he_thong"],
-                "cutoff": {"kind": "nd09"},
-                "deadline": {"kind": "day_of_last_month", "days": 20},
-                "frequency": "month",
-                "form_id": "ktxh",
-                "form_version": 1,
-                "guidance": "Nhập số liệu",
-                "chain_id": str(chain.pk),
-            },
-            actor="SKHCN.thietke",
-            now=now,
-            publish=True,
-        )
-        wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
-        return str(Submission.objects(unit="28249").first().pk)
+        return monthly_regime(make_user, ACCOUNTS, "ktxh", "Nhập số liệu")[1]
 
 
 def _token(client: Any, sub_id: str) -> str:
