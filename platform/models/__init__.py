@@ -10,6 +10,7 @@ from baocao.platform.models.audit import AppendOnlyError, AuditEvent
 from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
+from baocao.platform.models.signatures import SignedDocument, UserCertificate
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -26,9 +27,11 @@ __all__ = [
     "OutboxMessage",
     "Period",
     "Regime",
+    "SignedDocument",
     "Submission",
     "SupportRequest",
     "SupportStatus",
     "Unit",
     "UnitKind",
+    "UserCertificate",
 ]

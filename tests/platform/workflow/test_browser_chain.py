@@ -5,18 +5,22 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.platform.roles import Role
+from baocao.platform.services import signatures
 from baocao.platform.services import workflow as wf
 from baocao.platform.settings import Secret, Settings
 from playwright.sync_api import sync_playwright
+from signing_support import PKI, pki, sign_outside
 from support import require
 from werkzeug.serving import make_server
 
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 ACCOUNTS = [
     ("28249.nhaplieu", Role.DATA_ENTRY, "28249"),
@@ -28,7 +32,11 @@ ACCOUNTS = [
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, secret_key=Secret("kiem-thu-quy-trinh-" * 3))
+    return dataclasses.replace(
+        settings,
+        secret_key=Secret("kiem-thu-quy-trinh-" * 3),
+        trust_roots=(PKI / "root.pem",),
+    )
 
 
 @pytest.fixture
@@ -39,6 +47,9 @@ def server(
     with app.app_context():
         regime_id, sub_id = monthly_regime(
             make_user, ACCOUNTS, "f", "Nhập, duyệt, ký, gửi"
+        )
+        signatures.register_certificate(
+            "28249.lanhdao", pki("leader.pem"), actor="admin", now=NOW
         )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -81,6 +92,18 @@ def _login(browser: Any, server: dict[str, Any], username: str) -> Any:
     return page
 
 
+def _sign(page: Any, server: dict[str, Any]) -> None:
+    """The leader uploads the report signed outside (USB token path)."""
+    pdf = sign_outside(wf.get_submission(server["sub"]), NOW)
+    page.goto(f"{server['url']}/bao-cao/{server['sub']}")
+    page.set_input_files(
+        "#signed-upload",
+        files=[{"name": "da-ky.pdf", "mimeType": "application/pdf", "buffer": pdf}],
+    )
+    page.click("#sign-submit")
+    page.wait_for_load_state()
+
+
 def _act(page: Any, server: dict[str, Any], action: str, **fields: str) -> None:
     page.goto(f"{server['url']}/bao-cao/{server['sub']}")
     for selector, value in fields.items():
@@ -107,7 +130,7 @@ def test_four_users_walk_the_chain_in_the_browser(
     entry.wait_for_load_state()
     _act(entry, server, "submit")
     _act(leader, server, "approve")
-    _act(leader, server, "sign", signature="sha256:0a1b2c")
+    _sign(leader, server)
     _act(sender, server, "send")
     _act(
         receiver,
@@ -123,7 +146,7 @@ def test_four_users_walk_the_chain_in_the_browser(
     entry.wait_for_load_state()
     _act(entry, server, "submit")
     _act(leader, server, "approve")
-    _act(leader, server, "sign", signature="sha256:0a1b2d")
+    _sign(leader, server)
     _act(sender, server, "send")
     _act(receiver, server, "accept")
     receiver.goto(f"{server['url']}/che-do-bao-cao/{server['regime']}/ky/2026-M03")

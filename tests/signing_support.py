@@ -1,0 +1,71 @@
+"""Helpers for the platform's signing tests (importable as ``signing_support``).
+
+The committed test PKI (``tests/fixtures/pki``, valid from 2026-01-01) signs:
+``leader`` is registered for the leader account, ``seal`` stands for someone
+else, ``untrusted`` chains to a root that is not configured, ``expired`` ended in
+2024.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from io import BytesIO
+
+from baocao.platform.models.workflow import Submission
+from baocao.platform.services import signatures
+from baocao.renderers import RenderedPdf
+from baocao.renderers.pdf import SignatureBox
+from baocao.signing import Pkcs12Signer, SignRequest, attach_data, sign_pdf
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import PageObject
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from support import ROOT
+
+PKI = ROOT / "tests" / "fixtures" / "pki"
+PASSPHRASE = (PKI / "PASSPHRASE.txt").read_text(encoding="utf-8").strip()
+
+
+def pki(name: str) -> bytes:
+    """A file of the test PKI (``root.pem``, ``leader.p12``…)."""
+    return (PKI / name).read_bytes()
+
+
+def simple_render(sub: Submission, now: datetime) -> RenderedPdf:
+    """A one-page report PDF with a signature box (no form needed)."""
+    out = BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, pageCompression=0)
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 770, f"Bao cao {sub.unit} ky {sub.period_key}")
+    for row, (cell, value) in enumerate(sorted(sub.get_data().items())):
+        pdf.drawString(72, 740 - 16 * row, f"{cell}: {value}")
+    pdf.showPage()
+    pdf.save()
+    return RenderedPdf(out.getvalue(), SignatureBox(0, (300, 80, 540, 230)), 1, False)
+
+
+def sign_outside(sub: Submission, now: datetime, name: str = "leader") -> bytes:
+    """What a leader signing with a USB token uploads: the bound PDF, signed."""
+    pdf, _ = attach_data(
+        simple_render(sub, now).data, signatures.bound_data(sub), now
+    )
+    signer = Pkcs12Signer.load(pki(f"{name}.p12"), PASSPHRASE)
+    # A thread of its own: sign_pdf runs an event loop, and Playwright's sync
+    # API already runs one in the test's thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(sign_pdf, pdf, SignRequest(now=now), signer).result()
+
+
+def append_page(pdf: bytes) -> bytes:
+    """Add a page with an incremental update, as a forger would."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    content = writer.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (Trang them) Tj ET")
+    )
+    box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
+    writer.insert_page(PageObject(contents=content, media_box=box))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
