@@ -8,8 +8,12 @@ else, ``untrusted`` chains to a root that is not configured, ``expired`` ended i
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 from io import BytesIO
 
 from baocao.platform.models.workflow import Submission
@@ -22,7 +26,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PageObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from support import ROOT
+from support import ROOT, require
 
 PKI = ROOT / "tests" / "fixtures" / "pki"
 PASSPHRASE = (PKI / "PASSPHRASE.txt").read_text(encoding="utf-8").strip()
@@ -69,3 +73,32 @@ def append_page(pdf: bytes) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pyhanko_validate(
+    pdf: bytes, tmp_path: Path, pki_dir: Path = PKI
+) -> subprocess.CompletedProcess[str]:
+    """``pyhanko sign validate`` with the test root as the only trust anchor."""
+    executable = Path(sys.executable).with_name("pyhanko")
+    command = str(executable) if executable.exists() else shutil.which("pyhanko")
+    require(command is not None, "the pyhanko command line (pip install pyhanko-cli)")
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        [
+            str(command),
+            "sign",
+            "validate",
+            "--trust",
+            str(pki_dir / "root.pem"),
+            "--trust-replace",
+            "--no-revocation-check",
+            "--validation-time",
+            "2026-11-28T08:00:00+00:00",
+            "--executive-summary",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
