@@ -13,8 +13,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 from io import BytesIO
+from pathlib import Path
 
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import signatures
@@ -52,9 +52,7 @@ def simple_render(sub: Submission, now: datetime) -> RenderedPdf:
 
 def sign_outside(sub: Submission, now: datetime, name: str = "leader") -> bytes:
     """What a leader signing with a USB token uploads: the bound PDF, signed."""
-    pdf, _ = attach_data(
-        simple_render(sub, now).data, signatures.bound_data(sub), now
-    )
+    pdf, _ = attach_data(simple_render(sub, now).data, signatures.bound_data(sub), now)
     signer = Pkcs12Signer.load(pki(f"{name}.p12"), PASSPHRASE)
     # A thread of its own: sign_pdf runs an event loop, and Playwright's sync
     # API already runs one in the test's thread.

@@ -69,7 +69,7 @@ class SubmissionSigningApi(BaseApi):
             200: {description: Báo cáo sau khi ký}
             403: {description: Không có quyền ký ở bước này}
             409: {description: Phiên bản cũ hoặc không ở bước ký}
-            422: {description: Chữ ký không hợp lệ, không phải của người ký, số liệu khác}
+            422: {description: Chữ ký không hợp lệ, của người khác, số liệu khác}
         """
         payload = json_payload() or {
             k: int(v) if k == "version" and v.isdigit() else v
@@ -80,8 +80,13 @@ class SubmissionSigningApi(BaseApi):
         setup = signing.setup_of(current_app)
         if p12:
             done = signing.sign_with_p12(
-                submission_id, expected, caller(), p12,
-                str(payload.get("passphrase") or ""), now=utc_now(), setup=setup,
+                submission_id,
+                expected,
+                caller(),
+                p12,
+                str(payload.get("passphrase") or ""),
+                now=utc_now(),
+                setup=setup,
             )
         elif pdf or request.files:
             done = signing.sign_with_pdf(
@@ -90,7 +95,11 @@ class SubmissionSigningApi(BaseApi):
         else:
             signature = payload.get("signature")
             done = service.act(
-                submission_id, "sign", expected, caller(), now=utc_now(),
+                submission_id,
+                "sign",
+                expected,
+                caller(),
+                now=utc_now(),
                 signature=signature if isinstance(signature, str) else None,
             )
         response = self.response(200, **submission_json(done))
@@ -145,7 +154,7 @@ class SubmissionSigningApi(BaseApi):
         get:
           summary: Kết quả kiểm tra chữ ký số của báo cáo
           responses:
-            200: {description: "{valid, intact, trusted, signers, data_intact, summary}"}
+            200: {description: "{valid, intact, trusted, signers, data_intact}"}
             404: {description: Báo cáo chưa được ký}
         """
         sub = self._visible(submission_id)

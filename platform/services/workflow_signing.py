@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "SigningSetup",
+    "check_owner",
+    "describe_problems",
     "prepare_pdf",
     "setup_for",
     "setup_of",
@@ -148,7 +150,7 @@ def sign_with_p12(
         raise SignatureFlowError(SignatureCode.KY007, what="tệp chứng thư số .p12")
     sub = _ready(submission_id, expected_version, actor, now)
     signer = Pkcs12Signer.load(p12, passphrase)
-    _check_owner(actor, certificate_sha256(signer.certificate), "")
+    check_owner(actor, certificate_sha256(signer.certificate), "")
     rendered = setup.render(sub, now)
     pdf, _attached = attach_data(rendered.data, signatures.bound_data(sub), now)
     x1, y1, x2, y2 = rendered.signature_box.box
@@ -185,7 +187,8 @@ def sign_with_pdf(
     return _accept(sub, pdf, actor, source="upload", now=now, setup=setup)
 
 
-def _check_owner(actor: Any, fingerprint: str, signer: str) -> None:
+def check_owner(actor: Any, fingerprint: str, signer: str) -> None:
+    """Refuse a certificate not registered for ``actor`` (KY002 none, KY001 other)."""
     username = _username(actor)
     registered = signatures.registered_fingerprints(username)
     if not registered:
@@ -210,9 +213,11 @@ def _accept(
 ) -> Submission:
     report = verify_pdf(pdf, setup.trust_roots, now)
     if not report.valid:
-        raise SignatureFlowError(SignatureCode.KY003, problems=_problems(report))
+        raise SignatureFlowError(
+            SignatureCode.KY003, problems=describe_problems(report)
+        )
     first = report.signatures[0]
-    _check_owner(actor, first.certificate_sha256, first.signer_name)
+    check_owner(actor, first.certificate_sha256, first.signer_name)
     expected = signatures.bound_data_sha256(sub)
     if report.attached_data_sha256 is None:
         raise SignatureFlowError(SignatureCode.KY005)
@@ -244,7 +249,8 @@ def _accept(
     )
 
 
-def _problems(report: VerificationReport) -> str:
+def describe_problems(report: VerificationReport) -> str:
+    """What fails in ``report``, in Vietnamese, for the KY003/KY011 messages."""
     if not report.signatures:
         return "tệp không có chữ ký số"
     found = [p for sig in report.signatures for p in sig.problems()]
@@ -257,15 +263,16 @@ def prepare_pdf(sub: Submission, *, now: datetime, setup: SigningSetup) -> bytes
     return attach_data(rendered.data, signatures.bound_data(sub), now)[0]
 
 
-def verify_upload(
-    pdf: bytes, *, now: datetime, setup: SigningSetup
-) -> dict[str, Any]:
+def verify_upload(pdf: bytes, *, now: datetime, setup: SigningSetup) -> dict[str, Any]:
     """The verification result of any uploaded PDF (the "Kiểm tra chữ ký" page).
 
     :raises PdfInputError: (422) not a readable PDF.
     """
     report = verify_pdf(pdf, setup.trust_roots, now)
-    return {**report.to_dict(), "problems": _problems(report) if not report.valid else ""}
+    return {
+        **report.to_dict(),
+        "problems": describe_problems(report) if not report.valid else "",
+    }
 
 
 def verification_of(
@@ -292,7 +299,7 @@ def verification_of(
         data_sha256=document.data_sha256,
         signer_account=document.signer,
         source=document.source,
-        problems=_problems(report) if not report.valid else "",
+        problems=describe_problems(report) if not report.valid else "",
     )
     return result
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from baocao.platform.services import accounts, signatures
+from baocao.platform.services import accounts, signatures, workflow_seal
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_signing as signing
@@ -46,10 +46,10 @@ def panel_context(sub: Any, actions: list[str], chain: Any) -> dict[str, Any]:
     step = chain.steps[sub.step] if sub.step is not None else None
     return {
         "can_sign": Action.SIGN.value in actions,
+        "can_seal": Action.SEND.value in actions
+        and workflow_seal.may_seal(sub, user(), now()),
         "required": bool(step and step.signature_required),
-        "verification": signing.verification_of(
-            sub, now=now(), setup=signing_setup()
-        ),
+        "verification": signing.verification_of(sub, now=now(), setup=signing_setup()),
         "local_text": local_text,
     }
 
@@ -62,6 +62,7 @@ class SigningView(BaseView):
     class_permission_name = "Signatures"
     method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
         "sign": "write",
+        "seal": "write",
         "signed_pdf": "read",
         "pdf_to_sign": "read",
         "verify": "read",
@@ -103,6 +104,24 @@ class SigningView(BaseView):
                 setup=signing_setup(),
             )
         flash("Đã ký số báo cáo; chữ ký đã được kiểm tra là hợp lệ.", "success")
+        return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
+
+    @expose("/bao-cao/<submission_id>/dong-dau", methods=["POST"])
+    @has_access
+    def seal(self, submission_id: str) -> Any:
+        """The sender adds the agency's seal (a second signature) before sending."""
+        self._visible(submission_id)
+        workflow_seal.add_seal(
+            submission_id,
+            int(request.form.get("version", "0")),
+            user(),
+            _upload("p12"),
+            request.form.get("passphrase", ""),
+            now=now(),
+            setup=signing_setup(),
+            image=_upload("image") or None,
+        )
+        flash("Đã đóng dấu số; chữ ký của lãnh đạo vẫn hợp lệ.", "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/bao-cao/<submission_id>/ban-da-ky.pdf")
@@ -166,9 +185,7 @@ class CertificatesView(BaseView):
         """Whose certificates: one's own, or an account the admin manages."""
         if username is None or username == user().username:
             return user().username
-        account = accounts.get_account(
-            self.appbuilder.sm, user(), username, now=now()
-        )
+        account = accounts.get_account(self.appbuilder.sm, user(), username, now=now())
         if not can_manage_account(
             user(), account.unit_code, role_keys(account), now=now()
         ):

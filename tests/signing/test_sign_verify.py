@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from io import BytesIO
 
 import pytest
 from baocao.signing import (

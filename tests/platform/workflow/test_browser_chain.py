@@ -202,8 +202,9 @@ def signing_server(
         _regime, sub_id = monthly_regime(make_user, ACCOUNTS, "ktxh", "Ký số")
         register_demo_certificates(app, demo, password, NOW)
         find = app.appbuilder.sm.find_user
-        sub = wf.save_data(sub_id, {"Biểu 01-KTXH!D17": 40}, 1, find("28249.nhaplieu"), now=NOW)
-        sub = wf.act(sub_id, "submit", sub.version, find("28249.nhaplieu"), now=NOW)
+        entry = find("28249.nhaplieu")
+        sub = wf.save_data(sub_id, {"Biểu 01-KTXH!D17": 40}, 1, entry, now=NOW)
+        sub = wf.act(sub_id, "submit", sub.version, entry, now=NOW)
         wf.act(sub_id, "approve", sub.version, find("28249.lanhdao"), now=NOW)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -231,7 +232,7 @@ def test_leader_signs_with_the_demo_p12_and_the_receiver_verifies(
     leader.goto(f"{server['url']}/bao-cao/{server['sub']}")
     leader.set_input_files("#p12", str(server["p12"]))
     leader.fill("#passphrase", server["password"])
-    leader.screenshot(path="/tmp/signflow-1-panel.png", full_page=True)
+    leader.screenshot(path="/tmp/signflow-1-panel.png", full_page=True)  # noqa: S108
     leader.click("#sign-submit")
     leader.wait_for_load_state()
     assert leader.locator("#state").inner_text() == "đã ký"
@@ -240,7 +241,7 @@ def test_leader_signs_with_the_demo_p12_and_the_receiver_verifies(
     verdict = receiver.locator("#signature-check .verdict")
     assert verdict.inner_text() == "Hợp lệ"
     assert receiver.locator("#action-accept").count() == 1
-    receiver.screenshot(path="/tmp/signflow-2-receiver.png", full_page=True)
+    receiver.screenshot(path="/tmp/signflow-2-receiver.png", full_page=True)  # noqa: S108
     with receiver.expect_download() as download:
         receiver.click("#signed-pdf")
     signed = Path(download.value.path()).read_bytes()
@@ -251,6 +252,7 @@ def test_leader_signs_with_the_demo_p12_and_the_receiver_verifies(
     receiver.set_input_files("#verify-pdf", str(tampered))
     receiver.click("#verify-submit")
     receiver.wait_for_load_state()
-    assert receiver.locator("#signature-verdict .verdict").inner_text() == "Không hợp lệ"
+    verdict = receiver.locator("#signature-verdict .verdict")
+    assert verdict.inner_text() == "Không hợp lệ"
     assert "thay đổi sau khi ký" in receiver.locator("#signature-verdict").inner_text()
-    receiver.screenshot(path="/tmp/signflow-3-tampered.png", full_page=True)
+    receiver.screenshot(path="/tmp/signflow-3-tampered.png", full_page=True)  # noqa: S108

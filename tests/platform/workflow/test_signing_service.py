@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from baocao.platform.models import AuditEvent, SignedDocument
-from baocao.platform.services import signatures
+from baocao.platform.services import signatures, workflow_seal
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_signing as signing
@@ -89,8 +89,13 @@ def test_leader_signs_with_p12_and_the_pdf_is_kept(approved: str) -> None:
     the submission, history and audit; the receiving unit sees it valid."""
     sub = wf.get_submission(approved)
     done = signing.sign_with_p12(
-        approved, sub.version, LEADER, pki("leader.p12"), PASSPHRASE,
-        now=NOW, setup=SETUP,
+        approved,
+        sub.version,
+        LEADER,
+        pki("leader.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
     )
     assert (done.state, done.step) == ("signed", 2)
     stored = SignedDocument.objects.get(submission_id=approved)
@@ -116,7 +121,9 @@ def test_a_pdf_signed_outside_is_accepted(approved: str) -> None:
     """KY-S02: the USB-token path: the uploaded signed PDF passes the same checks."""
     sub = wf.get_submission(approved)
     pdf = sign_outside(sub, NOW)
-    done = signing.sign_with_pdf(approved, sub.version, LEADER, pdf, now=NOW, setup=SETUP)
+    done = signing.sign_with_pdf(
+        approved, sub.version, LEADER, pdf, now=NOW, setup=SETUP
+    )
     assert done.state == "signed"
     assert done.signature == hashlib.sha256(pdf).hexdigest()
 
@@ -125,12 +132,25 @@ def test_foreign_certificate_is_refused(approved: str) -> None:
     """KY-S03: a signature by someone else's certificate is refused (p12 and PDF)."""
     sub = wf.get_submission(approved)
     _refused(
-        SignatureCode.KY001, signing.sign_with_p12, approved, sub.version, LEADER,
-        pki("seal.p12"), PASSPHRASE, now=NOW, setup=SETUP,
+        SignatureCode.KY001,
+        signing.sign_with_p12,
+        approved,
+        sub.version,
+        LEADER,
+        pki("seal.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
     )
     _refused(
-        SignatureCode.KY001, signing.sign_with_pdf, approved, sub.version, LEADER,
-        sign_outside(sub, NOW, "seal"), now=NOW, setup=SETUP,
+        SignatureCode.KY001,
+        signing.sign_with_pdf,
+        approved,
+        sub.version,
+        LEADER,
+        sign_outside(sub, NOW, "seal"),
+        now=NOW,
+        setup=SETUP,
     )
     assert wf.get_submission(approved).state == "approved"
 
@@ -139,12 +159,21 @@ def test_unregistered_account_is_told_how_to_register(approved: str) -> None:
     """KY-S04: no registered certificate: say where to register it."""
     sub = wf.get_submission(approved)
     signatures.withdraw_certificate(
-        LEADER.username, signatures.certificates_of(LEADER.username)[0].sha256,
-        actor="admin", now=NOW,
+        LEADER.username,
+        signatures.certificates_of(LEADER.username)[0].sha256,
+        actor="admin",
+        now=NOW,
     )
     _refused(
-        SignatureCode.KY002, signing.sign_with_p12, approved, sub.version, LEADER,
-        pki("leader.p12"), PASSPHRASE, now=NOW, setup=SETUP,
+        SignatureCode.KY002,
+        signing.sign_with_p12,
+        approved,
+        sub.version,
+        LEADER,
+        pki("leader.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
     )
 
 
@@ -155,20 +184,38 @@ def test_untrusted_chain_and_tampering_are_refused(approved: str) -> None:
         LEADER.username, pki("untrusted.pem"), actor="admin", now=NOW
     )
     _refused(
-        SignatureCode.KY003, signing.sign_with_pdf, approved, sub.version, LEADER,
-        sign_outside(sub, NOW, "untrusted"), now=NOW, setup=SETUP,
+        SignatureCode.KY003,
+        signing.sign_with_pdf,
+        approved,
+        sub.version,
+        LEADER,
+        sign_outside(sub, NOW, "untrusted"),
+        now=NOW,
+        setup=SETUP,
     )
     good = sign_outside(sub, NOW)
     index = good.index(b"Bao cao 28249")
     tampered = good[:index] + b"Bao cao 28250" + good[index + 13 :]
     _refused(
-        SignatureCode.KY003, signing.sign_with_pdf, approved, sub.version, LEADER,
-        tampered, now=NOW, setup=SETUP,
+        SignatureCode.KY003,
+        signing.sign_with_pdf,
+        approved,
+        sub.version,
+        LEADER,
+        tampered,
+        now=NOW,
+        setup=SETUP,
     )
     untrusted_setup = replace(SETUP, trust_roots=())
     _refused(
-        SignatureCode.KY003, signing.sign_with_pdf, approved, sub.version, LEADER,
-        good, now=NOW, setup=untrusted_setup,
+        SignatureCode.KY003,
+        signing.sign_with_pdf,
+        approved,
+        sub.version,
+        LEADER,
+        good,
+        now=NOW,
+        setup=untrusted_setup,
     )
 
 
@@ -180,14 +227,24 @@ def test_expired_certificate_and_wrong_passphrase_are_refused(approved: str) -> 
     )
     with pytest.raises(CertificatePolicyError) as caught:
         signing.sign_with_p12(
-            approved, sub.version, LEADER, pki("expired.p12"), PASSPHRASE,
-            now=NOW, setup=SETUP,
+            approved,
+            sub.version,
+            LEADER,
+            pki("expired.p12"),
+            PASSPHRASE,
+            now=NOW,
+            setup=SETUP,
         )
     assert caught.value.http_status == 422
     with pytest.raises(KeyAccessError):
         signing.sign_with_p12(
-            approved, sub.version, LEADER, pki("leader.p12"), "sai-mat-khau",
-            now=NOW, setup=SETUP,
+            approved,
+            sub.version,
+            LEADER,
+            pki("leader.p12"),
+            "sai-mat-khau",
+            now=NOW,
+            setup=SETUP,
         )
     assert SignedDocument.objects.count() == 0
 
@@ -198,8 +255,14 @@ def test_data_mismatch_is_refused(approved: str) -> None:
     other = wf.get_submission(approved)
     other.data = {"Biểu 01!D7": 500}  # never saved: only what the PDF carries
     _refused(
-        SignatureCode.KY004, signing.sign_with_pdf, approved, sub.version, LEADER,
-        sign_outside(other, NOW), now=NOW, setup=SETUP,
+        SignatureCode.KY004,
+        signing.sign_with_pdf,
+        approved,
+        sub.version,
+        LEADER,
+        sign_outside(other, NOW),
+        now=NOW,
+        setup=SETUP,
     )
 
 
@@ -216,8 +279,13 @@ def test_return_leaves_the_signed_state(approved: str) -> None:
     (the stored PDF stays) and a new signature is needed."""
     sub = wf.get_submission(approved)
     sub = signing.sign_with_p12(
-        approved, sub.version, LEADER, pki("leader.p12"), PASSPHRASE,
-        now=NOW, setup=SETUP,
+        approved,
+        sub.version,
+        LEADER,
+        pki("leader.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
     )
     sender = FakeUser("28249.gui", "28249", ["gui"])
     sub = wf.act(approved, "return", sub.version, sender, now=NOW, reason="Sửa D7")
@@ -235,3 +303,58 @@ def test_verify_upload_reports_in_vietnamese(approved: str) -> None:
     appended = signing.verify_upload(append_page(pdf), now=NOW, setup=SETUP)
     assert not appended["valid"] and appended["summary"].startswith("KHÔNG HỢP LỆ")
     assert "thêm trang" in appended["problems"]
+
+
+def test_the_sender_adds_the_agency_seal_and_the_first_stays_valid(
+    approved: str,
+) -> None:
+    """KY-S11: the seal is a second signature over the stored PDF; the leader's
+    stays valid; a foreign certificate is refused; the state does not change."""
+    sender = FakeUser("28249.gui", "28249", ["gui"])
+    signatures.register_certificate(
+        sender.username, pki("seal.pem"), actor="admin", now=NOW
+    )
+    sub = wf.get_submission(approved)
+    sub = signing.sign_with_p12(
+        approved,
+        sub.version,
+        LEADER,
+        pki("leader.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
+    )
+    assert workflow_seal.may_seal(sub, sender, NOW)
+    assert not workflow_seal.may_seal(sub, LEADER, NOW)
+    with pytest.raises(SignatureFlowError) as caught:
+        workflow_seal.add_seal(
+            approved,
+            sub.version,
+            sender,
+            pki("leader.p12"),
+            PASSPHRASE,
+            now=NOW,
+            setup=SETUP,
+        )
+    assert caught.value.code == "KY001"
+    leader_pdf = sub.signature
+    sealed = workflow_seal.add_seal(
+        approved,
+        sub.version,
+        sender,
+        pki("seal.p12"),
+        PASSPHRASE,
+        now=NOW,
+        setup=SETUP,
+    )
+    assert (sealed.state, sealed.step) == ("signed", 2)
+    assert sealed.signature != leader_pdf and sealed.history[-1]["action"] == "seal"
+    seen = signing.verification_of(sealed, now=NOW, setup=SETUP)
+    assert seen is not None and seen["valid"]
+    assert [s["valid"] for s in seen["signers"]] == [True, True]
+    assert [d.kind for d in SignedDocument.objects(submission_id=approved)] == [
+        "leader",
+        "seal",
+    ]
+    sent = wf.act(approved, "send", sealed.version, sender, now=NOW)
+    assert sent.state == "sent"

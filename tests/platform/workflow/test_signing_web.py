@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.form_designer import compile_workbook
+from baocao.platform.demo_signing import (
+    leader_accounts,
+    register_demo_certificates,
+    seal_accounts,
+    write_demo_pki,
+)
 from baocao.platform.models import SignedDocument
 from baocao.platform.roles import Role
 from baocao.platform.services import signatures
 from baocao.platform.services import workflow as wf
 from baocao.platform.settings import Secret, Settings
+from baocao.platform.workflow.chains import default_chain
+from baocao.signing import Pkcs12Signer, certificate_sha256
 from flask.testing import FlaskClient
 from signing_support import (
     PASSPHRASE,
@@ -54,9 +64,13 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def approved(
-    app: Any, client: FlaskClient, compiled: Any, make_user: Any,
-    monthly_regime: Any, api_token: Any,
+def approved(  # noqa: PLR0917 - pytest fixtures are positional
+    app: Any,
+    client: FlaskClient,
+    compiled: Any,
+    make_user: Any,
+    monthly_regime: Any,
+    api_token: Any,
 ) -> dict[str, Any]:
     """An approved submission of form bieu01_ktxh with data, the leader's
     certificate registered, and ``call(user, method, path, version, **kw)``."""
@@ -68,36 +82,51 @@ def approved(
         signatures.register_certificate(
             "28249.lanhdao", pki("leader.pem"), actor="admin", now=wf_now()
         )
+        signatures.register_certificate(
+            "28249.gui", pki("seal.pem"), actor="admin", now=wf_now()
+        )
     tokens: dict[str, str] = {}
 
-    def call(username: str, method: str, path: str, version: int | None = None,
-             **kwargs: Any) -> Any:
+    def call(
+        username: str, method: str, path: str, version: int | None = None, **kwargs: Any
+    ) -> Any:
         tokens.setdefault(username, api_token(username))
         headers = {"Authorization": f"Bearer {tokens[username]}"}
         if version is not None:
             headers["If-Match"] = f'"{version}"'
         return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
 
-    saved = call("28249.nhaplieu", "PUT", f"/submissions/{sub_id}/data", 1,
-                 json={"data": {INPUT: 40}})
+    saved = call(
+        "28249.nhaplieu",
+        "PUT",
+        f"/submissions/{sub_id}/data",
+        1,
+        json={"data": {INPUT: 40}},
+    )
     assert saved.status_code == 200, saved.json
     for who, action in (("28249.nhaplieu", "submit"), ("28249.lanhdao", "approve")):
-        done = call(who, "POST", f"/submissions/{sub_id}/actions/{action}",
-                    saved.json["version"] if action == "submit" else 3)
+        done = call(
+            who,
+            "POST",
+            f"/submissions/{sub_id}/actions/{action}",
+            saved.json["version"] if action == "submit" else 3,
+        )
         assert done.status_code == 200, done.json
     return {"id": sub_id, "call": call, "version": 4}
 
 
-def wf_now() -> Any:
-    from datetime import UTC, datetime
-
+def wf_now() -> datetime:
     return datetime.now(UTC)
 
 
 def _sign(approved: dict[str, Any], **files: Any) -> Any:
     return approved["call"](
-        "28249.lanhdao", "POST", f"/submissions/{approved['id']}/actions/sign",
-        approved["version"], data=files, content_type="multipart/form-data",
+        "28249.lanhdao",
+        "POST",
+        f"/submissions/{approved['id']}/actions/sign",
+        approved["version"],
+        data=files,
+        content_type="multipart/form-data",
     )
 
 
@@ -106,8 +135,9 @@ def test_api_signs_with_p12_and_serves_the_signed_pdf(
 ) -> None:
     """KY-A01: p12 + passphrase → signed; signed.pdf is the stored PDF; it is
     valid for us and for pyHanko's CLI; data can no longer be saved."""
-    done = _sign(approved, p12=(_io(pki("leader.p12")), "leader.p12"),
-                 passphrase=PASSPHRASE)
+    done = _sign(
+        approved, p12=(_io(pki("leader.p12")), "leader.p12"), passphrase=PASSPHRASE
+    )
     assert done.status_code == 200, done.json
     assert (done.json["state"], done.json["step"]) == ("signed", 2)
     call, sub_id = approved["call"], approved["id"]
@@ -121,16 +151,22 @@ def test_api_signs_with_p12_and_serves_the_signed_pdf(
     result = pyhanko_validate(pdf.data, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line.rsplit(":", 1)[-1] for line in result.stdout.split()] == ["VALID"]
-    late = call("28249.nhaplieu", "PUT", f"/submissions/{sub_id}/data",
-                done.json["version"], json={"data": {INPUT: 41}})
+    late = call(
+        "28249.nhaplieu",
+        "PUT",
+        f"/submissions/{sub_id}/data",
+        done.json["version"],
+        json={"data": {INPUT: 41}},
+    )
     assert late.status_code == 409
 
 
 def test_api_refuses_foreign_and_tampered_signatures(approved: dict[str, Any]) -> None:
     """KY-A02: 422 with the code for another's .p12, a tampered upload, and a
     free-text signature; nothing is stored and the state is unchanged."""
-    foreign = _sign(approved, p12=(_io(pki("seal.p12")), "seal.p12"),
-                    passphrase=PASSPHRASE)
+    foreign = _sign(
+        approved, p12=(_io(pki("seal.p12")), "seal.p12"), passphrase=PASSPHRASE
+    )
     assert (foreign.status_code, foreign.json["code"]) == (422, "KY001")
     assert "không phải chứng thư số đã đăng ký" in foreign.json["message"]
     good = sign_outside(wf.get_submission(approved["id"]), wf_now())
@@ -138,8 +174,11 @@ def test_api_refuses_foreign_and_tampered_signatures(approved: dict[str, Any]) -
     bad = _sign(approved, file=(_io(tampered), "da-ky.pdf"))
     assert (bad.status_code, bad.json["code"]) == (422, "KY003")
     text = approved["call"](
-        "28249.lanhdao", "POST", f"/submissions/{approved['id']}/actions/sign",
-        approved["version"], json={"signature": "sha256:ab"},
+        "28249.lanhdao",
+        "POST",
+        f"/submissions/{approved['id']}/actions/sign",
+        approved["version"],
+        json={"signature": "sha256:ab"},
     )
     assert (text.status_code, text.json["code"]) == (422, "KY006")
     assert SignedDocument.objects.count() == 0
@@ -161,22 +200,44 @@ def test_pages_show_the_result_and_verify_uploads(
     token = _CSRF.search(page).group(1)
     signed = client.post(
         f"/ky-so/bao-cao/{sub_id}",
-        data={"csrf_token": token, "version": "4", "passphrase": PASSPHRASE,
-              "p12": (_io(pki("leader.p12")), "leader.p12")},
+        data={
+            "csrf_token": token,
+            "version": "4",
+            "passphrase": PASSPHRASE,
+            "p12": (_io(pki("leader.p12")), "leader.p12"),
+        },
         content_type="multipart/form-data",
     )
     assert signed.status_code == 302, signed.get_data(as_text=True)
-    sent = approved["call"]("28249.gui", "POST", f"/submissions/{sub_id}/actions/send", 5)
+    auth.logout()
+    auth.login("28249.gui")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    assert 'id="action-seal"' in page and 'id="action-sign-pdf"' not in page
+    sealed = client.post(
+        f"/ky-so/bao-cao/{sub_id}/dong-dau",
+        data={
+            "csrf_token": _CSRF.search(page).group(1),
+            "version": "5",
+            "passphrase": PASSPHRASE,
+            "p12": (_io(pki("seal.p12")), "seal.p12"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert sealed.status_code == 302, sealed.get_data(as_text=True)
+    sent = approved["call"](
+        "28249.gui", "POST", f"/submissions/{sub_id}/actions/send", 6
+    )
     assert sent.status_code == 200, sent.json
     auth.logout()
     auth.login("SKHCN.tonghop")
     page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
     assert page.index("Hợp lệ") < page.index('id="actions"')
     assert "Nguyễn Văn An" in page and 'id="action-accept"' in page
+    assert "Sở Khoa học và Công nghệ" in page  # the seal, second signer
     pdf = client.get(f"/ky-so/bao-cao/{sub_id}/ban-da-ky.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     index = pdf.data.index(b"/Producer")
-    tampered = pdf.data[:index + 2] + b"X" + pdf.data[index + 3:]
+    tampered = pdf.data[: index + 2] + b"X" + pdf.data[index + 3 :]
     token = _CSRF.search(client.get("/ky-so/kiem-tra").get_data(as_text=True)).group(1)
     shown = client.post(
         "/ky-so/kiem-tra",
@@ -187,8 +248,6 @@ def test_pages_show_the_result_and_verify_uploads(
 
 
 def _io(data: bytes) -> Any:
-    import io
-
     return io.BytesIO(data)
 
 
@@ -232,24 +291,15 @@ def test_certificates_are_registered_by_the_user_or_their_admin(
         assert len(signatures.registered_fingerprints("28249.lanhdao")) == 2
 
 
-def test_demo_writes_the_pki_and_registers_each_leader(app: Any, tmp_path: Path,
-                                                       make_user: Any) -> None:
+def test_demo_writes_the_pki_and_registers_each_leader(
+    app: Any, tmp_path: Path, make_user: Any
+) -> None:
     """KY-D01: ``baocao demo``'s signing set-up: one .p12 per leader account
     (passphrase = demo password) whose certificate is registered; the ready-made
     chain requires a signature at the leader step."""
-    from datetime import UTC, datetime
-
-    from baocao.platform.demo_signing import (
-        leader_accounts,
-        register_demo_certificates,
-        write_demo_pki,
-    )
-    from baocao.platform.workflow.chains import default_chain
-    from baocao.signing import Pkcs12Signer, certificate_sha256
-
     now = datetime.now(UTC)
     demo = write_demo_pki(tmp_path, "Demo-matkhau-2026", now)
-    assert sorted(demo.p12) == sorted(leader_accounts())
+    assert sorted(demo.p12) == sorted(leader_accounts() + seal_accounts())
     assert demo.root.read_bytes().startswith(b"-----BEGIN CERTIFICATE")
     with app.app_context():
         register_demo_certificates(app, demo, "Demo-matkhau-2026", now)
