@@ -13,6 +13,7 @@ from flask_appbuilder import AppBuilder
 
 from baocao.platform.api.aggregate import AggregatesApi
 from baocao.platform.api.forms import FormsApi
+from baocao.platform.api.indicators import IndicatorsApi
 from baocao.platform.api.units import UnitsApi
 from baocao.platform.api.workflow import ChainsApi, RegimesApi
 from baocao.platform.api.workflow_signing import SubmissionSigningApi
@@ -22,6 +23,7 @@ __all__ = [
     "AggregatesApi",
     "ChainsApi",
     "FormsApi",
+    "IndicatorsApi",
     "RegimesApi",
     "SubmissionSigningApi",
     "SubmissionsApi",
@@ -39,3 +41,4 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(SubmissionsApi)
     appbuilder.add_api(AggregatesApi)
     appbuilder.add_api(FormsApi)
+    appbuilder.add_api(IndicatorsApi)
