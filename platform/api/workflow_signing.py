@@ -4,8 +4,9 @@
 multipart, either ``file`` (a PDF signed outside, e.g. with a USB token, over
 the PDF of ``GET …/pdf-to-sign``) or ``p12`` + ``passphrase`` (signed here,
 never stored). A JSON body keeps the plain action for chains whose step does
-not require a signature. ``GET …/signed.pdf`` returns the stored signed PDF and
-``GET …/signature`` its verification now.
+not require a signature. ``POST …/seal`` adds the agency seal at the sending
+step. ``GET …/signed.pdf`` returns the stored signed PDF and ``GET …/signature``
+its verification now.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import signatures
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
+from baocao.platform.services import workflow_seal
 from baocao.platform.services import workflow_signing as signing
 from flask import current_app, request, send_file
 from flask_appbuilder.api import BaseApi, expose
@@ -44,6 +46,7 @@ class SubmissionSigningApi(BaseApi):
     class_permission_name = "Submissions"
     method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
         "sign": "post",
+        "seal": "post",
         "signed_pdf": "get",
         "pdf_to_sign": "get",
         "signature": "get",
@@ -102,6 +105,35 @@ class SubmissionSigningApi(BaseApi):
                 now=utc_now(),
                 signature=signature if isinstance(signature, str) else None,
             )
+        response = self.response(200, **submission_json(done))
+        response.headers["ETag"] = f'"{done.version}"'
+        return response
+
+    @expose("/<submission_id>/seal", methods=["POST"])
+    @protect()
+    def seal(self, submission_id: str) -> Any:
+        """The sending step adds the agency seal (``p12``, ``passphrase``).
+        ---
+        post:
+          summary: Đóng dấu số của cơ quan lên tệp đã ký (trước khi gửi)
+          responses:
+            200: {description: Báo cáo sau khi đóng dấu}
+            403: {description: Không phải bước gửi}
+            422: {description: Chứng thư không đăng ký hoặc chữ ký đầu bị hỏng}
+        """
+        payload = {
+            k: int(v) if k == "version" and v.isdigit() else v
+            for k, v in request.form.items()
+        }
+        done = workflow_seal.add_seal(
+            submission_id,
+            expected_version(payload),
+            caller(),
+            _file("p12"),
+            str(payload.get("passphrase") or ""),
+            now=utc_now(),
+            setup=signing.setup_of(current_app),
+        )
         response = self.response(200, **submission_json(done))
         response.headers["ETag"] = f'"{done.version}"'
         return response

@@ -33,7 +33,11 @@ from baocao.platform.services.signatures import SignatureCode, SignatureFlowErro
 from baocao.platform.services.submission_export import render_document
 from baocao.platform.services.workflow_config import get_chain, get_regime
 from baocao.platform.workflow.chains import Action
-from baocao.platform.workflow.errors import ConflictError, WorkflowCode
+from baocao.platform.workflow.errors import (
+    ClosedPeriodError,
+    ConflictError,
+    WorkflowCode,
+)
 from baocao.platform.workflow.transitions import decide
 from baocao.renderers import RenderedPdf
 from baocao.signing import (
@@ -114,6 +118,7 @@ def _ready(
     """The submission, once ``actor`` may ``sign`` it now (before any PDF work).
 
     :raises ConflictError: (409) stale version.
+    :raises ClosedPeriodError: (409) the period is closed (read-only archive).
     :raises ForbiddenActionError: (403) / TransitionError (409) from the chain.
     """
     sub = service.get_submission(submission_id)
@@ -121,6 +126,8 @@ def _ready(
         raise ConflictError(
             WorkflowCode.WF030, current=sub.version, expected=expected_version
         )
+    if service.get_period(sub.regime_id, sub.period_key).closed_at is not None:
+        raise ClosedPeriodError(WorkflowCode.WF032, key=sub.period_key)
     regime = get_regime(sub.regime_id)
     chain = get_chain(regime.chain_id).chain()
     holder = service.actor_for(actor, sub, regime, now)
@@ -281,11 +288,15 @@ def verification_of(
     """What the receiving unit sees before accepting: the stored PDF verified
     now, and whether the submission's data still is what was signed.
 
-    None when the submission is not in a signed state.
+    None when the submission is not in a signed state, or when its ``sign``
+    carried only a free-text reference (a step not requiring a signature).
     """
     if not sub.signature:
         return None
-    document: SignedDocument = signatures.current_document(sub)
+    try:
+        document: SignedDocument = signatures.current_document(sub)
+    except signatures.SignatureNotFoundError:
+        return None
     report = verify_pdf(bytes(document.pdf), setup.trust_roots, now)
     data_intact = (
         report.attached_data_sha256 == document.data_sha256

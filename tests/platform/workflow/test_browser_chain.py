@@ -229,6 +229,9 @@ def test_leader_signs_with_the_demo_p12_and_the_receiver_verifies(
     leader, sender, receiver = (
         _login(browser, server, name) for name, _r, _u in ACCOUNTS[1:]
     )
+    leader.goto(f"{server['url']}/chung-thu-so/")
+    assert leader.locator("#certificates tr[data-sha256]").count() == 1
+    leader.screenshot(path="/tmp/signflow-0-certificates.png")  # noqa: S108
     leader.goto(f"{server['url']}/bao-cao/{server['sub']}")
     leader.set_input_files("#p12", str(server["p12"]))
     leader.fill("#passphrase", server["password"])

@@ -358,3 +358,11 @@ def test_the_sender_adds_the_agency_seal_and_the_first_stays_valid(
     ]
     sent = wf.act(approved, "send", sealed.version, sender, now=NOW)
     assert sent.state == "sent"
+
+
+def test_a_free_text_reference_shows_no_verification(approved: str) -> None:
+    """KY-S12: at a step not requiring a signature ``sign`` may carry free text;
+    the page then shows no verification instead of failing."""
+    sub = wf.get_submission(approved)
+    sub.signature = "sha256:tham-chieu-ngoai"
+    assert signing.verification_of(sub, now=NOW, setup=SETUP) is None

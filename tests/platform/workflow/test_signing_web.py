@@ -151,14 +151,26 @@ def test_api_signs_with_p12_and_serves_the_signed_pdf(
     result = pyhanko_validate(pdf.data, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line.rsplit(":", 1)[-1] for line in result.stdout.split()] == ["VALID"]
+    sealed = call(
+        "28249.gui",
+        "POST",
+        f"/submissions/{sub_id}/seal",
+        done.json["version"],
+        data={"p12": (_io(pki("seal.p12")), "seal.p12"), "passphrase": PASSPHRASE},
+        content_type="multipart/form-data",
+    )
+    assert sealed.status_code == 200, sealed.json
+    assert sealed.json["history"][-1]["action"] == "seal"
+    check = call("SKHCN.tonghop", "GET", f"/submissions/{sub_id}/signature")
+    assert check.json["valid"] and len(check.json["signers"]) == 2
     late = call(
         "28249.nhaplieu",
         "PUT",
         f"/submissions/{sub_id}/data",
-        done.json["version"],
+        sealed.json["version"],
         json={"data": {INPUT: 41}},
     )
-    assert late.status_code == 409
+    assert (late.status_code, late.json["code"]) == (409, "WF033")
 
 
 def test_api_refuses_foreign_and_tampered_signatures(approved: dict[str, Any]) -> None:
@@ -209,6 +221,19 @@ def test_pages_show_the_result_and_verify_uploads(
         content_type="multipart/form-data",
     )
     assert signed.status_code == 302, signed.get_data(as_text=True)
+    auth.logout()
+    auth.login("28249.nhaplieu")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    refused = client.post(
+        f"/bao-cao/{sub_id}/luu-tu-dong",
+        json={"data": {INPUT: 41}, "version": 5},
+        headers={
+            "X-CSRFToken": _CSRF.search(page).group(1),
+            "Accept": "application/json",
+        },
+    )
+    assert refused.status_code == 409
+    assert wf.get_submission(sub_id).get_data() == {INPUT: 40}
     auth.logout()
     auth.login("28249.gui")
     page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
