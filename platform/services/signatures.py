@@ -128,11 +128,11 @@ def _describe(certificate: bytes) -> dict[str, Any]:
     :raises SigningError: KS063 (422) when the bytes are not a certificate.
     """
     fingerprint = certificate_sha256(certificate)
-    raw = certificate.strip()
+    # Never strip DER: its last byte may well be 0x0a or 0x20.
     parsed = (
-        x509.load_pem_x509_certificate(raw)
-        if b"-----BEGIN" in raw
-        else x509.load_der_x509_certificate(raw)
+        x509.load_pem_x509_certificate(certificate.strip())
+        if b"-----BEGIN" in certificate
+        else x509.load_der_x509_certificate(certificate)
     )
 
     def attribute(oid: x509.ObjectIdentifier) -> str:

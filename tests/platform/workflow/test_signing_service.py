@@ -15,7 +15,9 @@ from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_signing as signing
 from baocao.platform.services.signatures import SignatureCode, SignatureFlowError
 from baocao.platform.workflow.errors import TransitionError
-from baocao.signing import CertificatePolicyError, KeyAccessError
+from baocao.signing import CertificatePolicyError, KeyAccessError, certificate_sha256
+from baocao.signing.pki import KeySpec, issue_identity, make_name
+from cryptography.hazmat.primitives.serialization import Encoding
 from signing_support import (
     PASSPHRASE,
     append_page,
@@ -366,3 +368,29 @@ def test_a_free_text_reference_shows_no_verification(approved: str) -> None:
     sub = wf.get_submission(approved)
     sub.signature = "sha256:tham-chieu-ngoai"
     assert signing.verification_of(sub, now=NOW, setup=SETUP) is None
+
+
+def test_der_certificates_ending_in_a_newline_byte_register(units: list[str]) -> None:
+    """KY-S13: a DER certificate is taken byte for byte (its last byte, part of
+    the signature, may be 0x0a); a PEM with text around it is accepted too."""
+    root = issue_identity(
+        make_name("Gốc"), not_before=NOW, not_after=NOW, ca=True, key=KeySpec("ec", 256)
+    )
+    der = b""
+    for _ in range(5000):  # ECDSA signatures are random: 1 in 256 ends in 0x0a
+        leaf = issue_identity(
+            make_name("Lá"),
+            issuer=root,
+            not_before=NOW,
+            not_after=NOW,
+            key=KeySpec("ec", 256),
+        )
+        der = leaf.certificate.public_bytes(Encoding.DER)
+        if der.endswith(b"\n"):
+            break
+    assert der.endswith(b"\n")
+    signatures.register_certificate("u", der, actor="admin", now=NOW)
+    assert signatures.registered_fingerprints("u") == {certificate_sha256(der)}
+    pem = b"Bag Attributes\n" + pki("leader.pem")
+    signatures.register_certificate("w", pem, actor="admin", now=NOW)
+    assert signatures.certificates_of("w")[0].subject == "Nguyễn Văn An"
