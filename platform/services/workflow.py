@@ -26,7 +26,7 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit
+from baocao.platform.services import access, audit, notifications
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -354,6 +354,9 @@ def act(
         },
     )
     sub.reload()
+    notifications.after_transition(
+        sub, regime, chain, move, actor=_username(actor), now=now
+    )
     return sub
 
 

@@ -3,8 +3,10 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,28 @@ from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from playwright.sync_api import sync_playwright
+from support import require
+
+CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the browser tests (skips, or fails in CI, without it)."""
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ],
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
