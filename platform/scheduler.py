@@ -3,7 +3,7 @@
 ``baocao worker --beat`` runs the schedule with Celery beat. The demo has no
 broker and no beat process, so :class:`InProcessBeat` runs the same entries
 (:func:`baocao.platform.tasks.beat_schedule`) from a daemon thread: every entry
-once at start, then again whenever its interval has passed. Each run calls the
+once shortly after start, then again whenever its interval has passed. Each run calls the
 task's ``apply()``, which executes it in this thread inside the app context
 (``FlaskTask``), exactly the code the worker would run. Every job is
 idempotent, so the overlap with a manual action is harmless.
@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: How often the thread looks for due entries, in seconds.
 TICK_SECONDS = 30.0
+#: The first run waits this long, so that the demo answers its first pages
+#: before the jobs (opening 102 submissions, reminders) take their turn.
+FIRST_RUN_DELAY = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,13 @@ class InProcessBeat:
         schedule: Mapping[str, Mapping[str, Any]],
         *,
         tick: float = TICK_SECONDS,
+        first_delay: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.celery_app = celery_app
         self.entries = entries(schedule)
         self.tick = tick
+        self.first_delay = first_delay
         self.clock = clock
         self.last_run: dict[str, float] = {}
         self._stop = threading.Event()
@@ -93,11 +98,15 @@ class InProcessBeat:
             self.last_run[entry.name] = now
             result = self.celery_app.tasks[entry.task].apply()
             if result.failed():
-                logger.error("công việc định kỳ %s lỗi:\n%s", entry.name, result.traceback)
+                logger.error(
+                    "công việc định kỳ %s lỗi:\n%s", entry.name, result.traceback
+                )
             ran.append(entry.name)
         return ran
 
     def _loop(self) -> None:
+        if self._stop.wait(self.first_delay):
+            return
         while not self._stop.is_set():
             self.run_due()
             self._stop.wait(self.tick)
@@ -105,7 +114,9 @@ class InProcessBeat:
     def start(self) -> None:
         """Start the thread (it runs every entry once right away)."""
         self._thread.start()
-        logger.info("lịch định kỳ chạy trong tiến trình: %s", [e.name for e in self.entries])
+        logger.info(
+            "lịch định kỳ chạy trong tiến trình: %s", [e.name for e in self.entries]
+        )
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the thread to stop and wait for it."""
@@ -114,10 +125,14 @@ class InProcessBeat:
             self._thread.join(timeout)
 
 
-def start_in_process_beat(app: Any) -> InProcessBeat:
+def start_in_process_beat(
+    app: Any, *, first_delay: float = FIRST_RUN_DELAY
+) -> InProcessBeat:
     """Start the beat schedule of ``app``'s Celery app inside this process."""
     celery_app = app.extensions["celery"]
-    beat = InProcessBeat(celery_app, celery_app.conf.beat_schedule)
+    beat = InProcessBeat(
+        celery_app, celery_app.conf.beat_schedule, first_delay=first_delay
+    )
     beat.start()
     app.extensions["baocao_beat"] = beat
     return beat

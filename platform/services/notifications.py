@@ -27,6 +27,7 @@ from baocao.platform.models.notification import Notification
 from baocao.platform.roles import ROLE_NAMES, Role
 from baocao.platform.services.workhours import utc_naive
 from baocao.platform.workflow.chains import Action, ActorUnit, Chain
+from bson import ObjectId
 from flask import current_app, has_app_context
 
 logger = logging.getLogger(__name__)
@@ -63,11 +64,20 @@ class About:
     submission_id: str | None = None
 
 
-def lineage(code: str) -> set[str]:
-    """Codes whose subtree contains ``code`` (its path and its successors')."""
-    from baocao.platform.services.workflow import lineage as workflow_lineage
+def lineages(codes: Iterable[str]) -> dict[str, set[str]]:
+    """Per unit, the codes whose subtree contains it (its path, and for a merged
+    unit its successors' too), with one query for units that were not merged."""
+    from baocao.platform.services.workflow import lineage
 
-    return workflow_lineage(code)
+    wanted = set(codes)
+    found: dict[str, set[str]] = {}
+    for unit in Unit.objects(code__in=sorted(wanted)).only(
+        "code", "path", "merged_into"
+    ):
+        found[unit.code] = (
+            lineage(unit.code) if unit.merged_into else set(str(unit.path).split("/"))
+        )
+    return {code: found.get(code, set()) for code in wanted}
 
 
 def holders(
@@ -79,7 +89,7 @@ def holders(
     and a grant (for this regime or for all) covers the granted unit's subtree.
     Two queries for the whole batch, whatever its size.
     """
-    lines = {unit: lineage(unit) for unit in set(units)}
+    lines = lineages(units)
     every = set().union(*lines.values()) if lines else set()
     if not every or not has_app_context():
         return {unit: [] for unit in lines}
@@ -257,7 +267,15 @@ def _after_transition(
     if unit is None:
         return
     people = holders(step.actor_role, [unit], str(regime.pk)).get(unit, [])
-    notify(people, kind, text, submission_link(str(sub.pk)), about, now=now, exclude=[actor])
+    notify(
+        people,
+        kind,
+        text,
+        submission_link(str(sub.pk)),
+        about,
+        now=now,
+        exclude=[actor],
+    )
 
 
 def unread_count(username: str) -> int:
@@ -272,9 +290,7 @@ def for_user(username: str, *, limit: int = 100) -> list[Notification]:
     )
 
 
-def mark_read(
-    username: str, ids: Iterable[str] | None, *, now: datetime
-) -> int:
+def mark_read(username: str, ids: Iterable[str] | None, *, now: datetime) -> int:
     """Mark the user's notifications read (``ids`` None: all of them).
 
     Only the user's own notifications match, whatever ids are posted.
@@ -294,4 +310,4 @@ def get_own(username: str, notification_id: str) -> Notification | None:
 
 
 def _is_object_id(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value.lower())
+    return ObjectId.is_valid(value)

@@ -48,6 +48,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     TASK_NAME: {"task": TASK_NAME, "schedule": 3600.0},
 }
 DEFAULT_DAYS = 3
+#: Unit codes named in the receiving unit's lateness notice (the rest: "…").
+SUMMARY_UNITS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,9 @@ def not_submitted(regime_id: str, key: str) -> list[Submission]:
     )
 
 
-def _claim(regime_id: str, key: str, unit: str, kind: str, tag: str, **doc: Any) -> bool:
+def _claim(
+    regime_id: str, key: str, unit: str, kind: str, tag: str, **doc: Any
+) -> bool:
     """Insert the reminder record; False if this one was already sent."""
     try:
         Reminder(
@@ -88,24 +92,24 @@ def _claim(regime_id: str, key: str, unit: str, kind: str, tag: str, **doc: Any)
 
 def _reporting_roles(chain: Chain, first_only: bool) -> list[str]:
     steps = chain.steps[:1] if first_only else chain.steps
-    return sorted(
-        {s.actor_role for s in steps if s.actor_unit == ActorUnit.REPORTING}
-    )
+    return sorted({s.actor_role for s in steps if s.actor_unit == ActorUnit.REPORTING})
 
 
 def _receiving_role(chain: Chain) -> str:
     last = chain.steps[-1]
-    return last.actor_role if last.actor_unit == ActorUnit.RECEIVING else Role.AGGREGATOR
+    return (
+        last.actor_role if last.actor_unit == ActorUnit.RECEIVING else Role.AGGREGATOR
+    )
 
 
 def _notify_units(
     regime: Regime,
     period: Period,
     subs: list[Submission],
+    *,
     kind: str,
     roles: list[str],
     text: str,
-    *,
     now: datetime,
 ) -> int:
     """One notification per account of each unit (``{unit}`` filled in ``text``)."""
@@ -151,15 +155,23 @@ def remind_period(
     claimed = [
         s
         for s in pending
-        if _claim(str(regime.pk), period.key, s.unit, kind, kind,
-                  created_at=moment, created_by="system")
+        if _claim(
+            str(regime.pk),
+            period.key,
+            s.unit,
+            kind,
+            kind,
+            created_at=moment,
+            created_by="system",
+        )
     ]
     done: list[Sent] = []
     if claimed:
         if late:
             text = (
                 f"{_where(regime, period)} của đơn vị {{unit}} đã trễ hạn "
-                f"(hạn {deadline:%d/%m/%Y}) mà chưa được trình. Hãy hoàn thành và trình ngay."
+                f"(hạn {deadline:%d/%m/%Y}) mà chưa được trình. "
+                "Hãy hoàn thành và trình ngay."
             )
         else:
             text = (
@@ -167,25 +179,48 @@ def remind_period(
                 f"hạn nộp là {deadline:%d/%m/%Y}."
             )
         count = _notify_units(
-            regime, period, claimed, kind,
-            _reporting_roles(chain, first_only=not late), text, now=now,
+            regime,
+            period,
+            claimed,
+            kind=kind,
+            roles=_reporting_roles(chain, first_only=not late),
+            text=text,
+            now=now,
         )
-        done.append(Sent(str(regime.pk), period.key, kind, tuple(s.unit for s in claimed), count))
+        done.append(
+            Sent(
+                str(regime.pk), period.key, kind, tuple(s.unit for s in claimed), count
+            )
+        )
     if late and pending:
         done += _late_summary(regime, period, chain, pending, now=now)
     return done
 
 
 def _late_summary(
-    regime: Regime, period: Period, chain: Chain, late: list[Submission], *, now: datetime
+    regime: Regime,
+    period: Period,
+    chain: Chain,
+    late: list[Submission],
+    *,
+    now: datetime,
 ) -> list[Sent]:
     """One notice to the receiving unit's aggregators, once per period."""
     moment = utc_naive(now)
-    if not _claim(str(regime.pk), period.key, "*", "late_summary", "late_summary",
-                  created_at=moment, created_by="system"):
+    if not _claim(
+        str(regime.pk),
+        period.key,
+        "*",
+        "late_summary",
+        "late_summary",
+        created_at=moment,
+        created_by="system",
+    ):
         return []
     units = [s.unit for s in late]
-    shown = ", ".join(units[:20]) + ("…" if len(units) > 20 else "")
+    shown = ", ".join(units[:SUMMARY_UNITS]) + (
+        "…" if len(units) > SUMMARY_UNITS else ""
+    )
     text = (
         f"{_where(regime, period)}: {len(units)} đơn vị chưa nộp và đã trễ hạn "
         f"({shown})."
@@ -194,8 +229,12 @@ def _late_summary(
     people = notifications.holders(_receiving_role(chain), [receiving], str(regime.pk))
     link = f"/che-do-bao-cao/{regime.pk}/ky/{period.key}?late=1"
     docs = notifications.notify(
-        people.get(receiving, []), "late_summary", text, link,
-        About(str(regime.pk), period.key, receiving), now=now,
+        people.get(receiving, []),
+        "late_summary",
+        text,
+        link,
+        About(str(regime.pk), period.key, receiving),
+        now=now,
     )
     return [Sent(str(regime.pk), period.key, "late_summary", tuple(units), len(docs))]
 
@@ -222,8 +261,15 @@ def remind_now(regime_id: str, key: str, *, actor: str, now: datetime) -> Sent:
     pending = not_submitted(str(regime.pk), key)
     moment = utc_naive(now)
     for sub in pending:
-        _claim(str(regime.pk), key, sub.unit, "reminder", f"reminder/{moment.isoformat()}",
-               created_at=moment, created_by=actor)
+        _claim(
+            str(regime.pk),
+            key,
+            sub.unit,
+            "reminder",
+            f"reminder/{moment.isoformat()}",
+            created_at=moment,
+            created_by=actor,
+        )
     deadline = date.fromisoformat(period.effective_deadline())
     text = (
         f"Đơn vị nhận báo cáo ({regime.receiving_unit}) nhắc: "
@@ -231,12 +277,20 @@ def remind_now(regime_id: str, key: str, *, actor: str, now: datetime) -> Sent:
         f"hạn nộp là {deadline:%d/%m/%Y}."
     )
     count = _notify_units(
-        regime, period, pending, "reminder", _reporting_roles(chain, first_only=True),
-        text, now=now,
+        regime,
+        period,
+        pending,
+        kind="reminder",
+        roles=_reporting_roles(chain, first_only=True),
+        text=text,
+        now=now,
     )
     units = tuple(s.unit for s in pending)
     audit.record(
-        actor, "period.remind", f"period:{regime.pk}/{key}", now=now,
+        actor,
+        "period.remind",
+        f"period:{regime.pk}/{key}",
+        now=now,
         unit=regime.receiving_unit or None,
         details={"units": list(units), "notified": count},
     )
@@ -250,7 +304,12 @@ def send_due_reminders_task() -> list[dict[str, Any]]:
     if has_app_context():
         days = current_app.extensions["baocao_settings"].reminder_days
     return [
-        {"regime": s.regime_id, "period": s.period, "kind": s.kind,
-         "units": list(s.units), "notified": s.notified}
+        {
+            "regime": s.regime_id,
+            "period": s.period,
+            "kind": s.kind,
+            "units": list(s.units),
+            "notified": s.notified,
+        }
         for s in send_due_reminders(datetime.now(UTC), days=days)
     ]

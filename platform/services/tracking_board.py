@@ -1,6 +1,6 @@
 """The tracking board's filters, totals and exports, and a unit's history.
 
-Đ.5.2g, Đ.15.2c: for a regime and period, units × state with the late ones
+Đ.5.2g, Đ.15.2c: for a regime and period, units by state with the late ones
 marked and the on-time rate; filters by state, lateness, unit kind and parent
 unit; the same rows as CSV or .xlsx; and one unit's record across periods.
 Rows come from :func:`baocao.platform.services.workflow_tracking.status`, plus
@@ -101,10 +101,17 @@ def board(regime_id: str, key: str, filters: Filters, *, now: datetime) -> Board
     parent_codes = sorted({u.parent for u in units.values() if u.parent})
     parents = tuple(
         (u.code, u.name)
-        for u in Unit.objects(code__in=parent_codes).only("code", "name").order_by("code")
+        for u in Unit.objects(code__in=parent_codes)
+        .only("code", "name")
+        .order_by("code")
     )
     shown = tuple(
-        BoardRow(r, getattr(u, "name", ""), getattr(u, "kind", ""), getattr(u, "parent", "") or "")
+        BoardRow(
+            r,
+            getattr(u, "name", ""),
+            getattr(u, "kind", ""),
+            getattr(u, "parent", "") or "",
+        )
         for r in rows
         if filters.keeps(r, u := units.get(r.unit))
     )
@@ -127,7 +134,11 @@ def kind_choices() -> list[tuple[str, str]]:
 
 def state_name(state: str) -> str:
     """The Vietnamese name of a submission state."""
-    return STATE_NAMES.get(State(state), state) if state in State._value2member_map_ else state
+    return (
+        STATE_NAMES.get(State(state), state)
+        if state in State._value2member_map_
+        else state
+    )
 
 
 def local_time(moment: datetime | None) -> str:
@@ -230,8 +241,13 @@ def history_table(rows: list[HistoryRow]) -> list[list[Any]]:
     """The history as text cells, header first."""
     lines: list[list[Any]] = [["Kỳ", "Thời hạn", "Trạng thái", "Nộp lúc", "Trễ hạn"]]
     lines += [
-        [r.period, r.deadline, state_name(r.state) if r.state else "—",
-         local_time(r.submitted_at), "có" if r.late else "không"]
+        [
+            r.period,
+            r.deadline,
+            state_name(r.state) if r.state else "—",
+            local_time(r.submitted_at),
+            "có" if r.late else "không",
+        ]
         for r in rows
     ]
     return lines

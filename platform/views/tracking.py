@@ -55,7 +55,7 @@ def _download(lines: list[list[str]], name: str, title: str) -> Response:
 
 
 def tracking_page(view: Any, regime: Regime, period: str) -> Any:
-    """Units × state for one period, filtered; CSV or .xlsx with ``format=``."""
+    """Units by state for one period, filtered; CSV or .xlsx with ``format=``."""
     filters = _filters()
     found = boards.board(str(regime.pk), period, filters, now=_now())
     if request.args.get("format") in ("csv", "xlsx"):

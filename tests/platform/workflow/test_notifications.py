@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,88 +18,22 @@ import openpyxl
 import pytest
 from baocao.platform.models import AuditEvent, Unit
 from baocao.platform.models.notification import Notification, Reminder
-from baocao.platform.models.workflow import Submission
-from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
-from baocao.platform.services import workflow_config as config
 from baocao.platform.services.reminders import remind_now, send_due_reminders
-
-#: 2026-03-02 09:00 ICT: inside the cut-off window of 2026-M03.
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-COMMUNES = ("28249", "28261", "28270")
-ACCOUNTS = [
-    ("SKHCN.tonghop", Role.AGGREGATOR, "SKHCN"),
-    *(
-        (f"{unit}.{role.value}", role, unit)
-        for unit in COMMUNES
-        for role in (Role.DATA_ENTRY, Role.APPROVER, Role.SENDER)
-    ),
-]
-
-
-def open_site(app: Any, make_user: Any, make_unit: Any) -> tuple[str, dict[str, str]]:
-    """Units, accounts (e-mail ``<username>@dongthap.gov.vn``), a published regime
-    over the communes and 2026-M03 opened; returns the regime id and the
-    submission id of each commune. Call inside an app context."""
-    make_unit("82", "province")
-    make_unit("SKHCN", "department", "82", name="Sở Khoa học và Công nghệ")
-    for code in COMMUNES:
-        make_unit(code, "commune", "82", name=f"Xã {code}")
-    sm = app.appbuilder.sm
-    for username, role, unit in ACCOUNTS:
-        make_user(username, role, unit)
-        account = sm.find_user(username=username)
-        account.email = f"{username}@dongthap.gov.vn"
-        sm.update_user(account)
-    chain = config.ensure_default_chain(now=NOW)
-    regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": {"mode": "kind", "kind": "commune"},
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f",
-            "form_version": 1,
-            "guidance": "Nhập, duyệt, ký, gửi",
-            "chain_id": str(chain.pk),
-        },
-        actor="SKHCN.thietke",
-        now=NOW,
-        publish=True,
-    )
-    wf.open_period(str(regime.pk), "2026-M03", actor="system", now=NOW)
-    subs = {s.unit: str(s.pk) for s in Submission.objects(regime_id=str(regime.pk))}
-    return str(regime.pk), subs
-
-
-def account(app: Any, username: str) -> Any:
-    """The FAB user, as the services receive it from a request."""
-    return app.appbuilder.sm.find_user(username=username)
-
-
-def act(app: Any, sub_id: str, username: str, action: str, **extra: Any) -> Any:
-    """Take ``action`` on the submission as ``username`` at NOW."""
-    sub = wf.get_submission(sub_id)
-    return wf.act(sub_id, action, sub.version, account(app, username), now=NOW, **extra)
-
+from werkzeug.serving import make_server
 
 #: 2026-03-18 09:00 ICT: two days before the deadline.
 SOON = datetime(2026, 3, 18, 2, 0, tzinfo=UTC)
 #: 2026-03-21 09:00 ICT: the day after the deadline.
 AFTER = datetime(2026, 3, 21, 2, 0, tzinfo=UTC)
+#: 2026-03-02 09:00 ICT: when the site's actions happen.
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 @pytest.fixture
-def site(app: Any, make_user: Any, make_unit: Any) -> dict[str, Any]:
-    with app.app_context():
-        regime_id, subs = open_site(app, make_user, make_unit)
-    return {"regime": regime_id, "subs": subs}
+def site(communes_site: dict[str, Any]) -> dict[str, Any]:
+    return communes_site
 
 
 def inbox_of(username: str) -> list[tuple[str, str]]:
@@ -108,15 +44,20 @@ def inbox_of(username: str) -> list[tuple[str, str]]:
     ]
 
 
-def test_assignment_notifies_the_next_steps_accounts(app: Any, site: dict[str, Any]) -> None:
+def test_assignment_notifies_the_next_steps_accounts(
+    app: Any, act: Any, site: dict[str, Any]
+) -> None:
     """NT-01: submit → the unit's leaders; sign → senders; send → the receiving
     aggregators. Nobody is told about their own action or another unit's report."""
     sub = site["subs"]["28249"]
     with app.app_context():
         act(app, sub, "28249.nhaplieu", "submit")
         assert inbox_of("28249.lanhdao") == [
-            ("assignment", "Báo cáo tháng kỳ 2026-M03 của đơn vị 28249 đang chờ "
-             "bạn: Lãnh đạo duyệt, ký.")
+            (
+                "assignment",
+                "Báo cáo tháng kỳ 2026-M03 của đơn vị 28249 đang chờ "
+                "bạn: Lãnh đạo duyệt, ký.",
+            )
         ]
         assert inbox_of("28249.nhaplieu") == []
         assert inbox_of("28261.lanhdao") == []
@@ -128,10 +69,16 @@ def test_assignment_notifies_the_next_steps_accounts(app: Any, site: dict[str, A
         assert [k for k, _ in inbox_of("SKHCN.tonghop")] == ["assignment"]
         note = Notification.objects(recipient="SKHCN.tonghop").first()
         assert note.link == f"/bao-cao/{sub}"
-        assert (note.unit, note.period_key, note.email_to) == ("28249", "2026-M03", None)
+        assert (note.unit, note.period_key, note.email_to) == (
+            "28249",
+            "2026-M03",
+            None,
+        )
 
 
-def test_return_notifies_data_entry_with_the_reason(app: Any, site: dict[str, Any]) -> None:
+def test_return_notifies_data_entry_with_the_reason(
+    app: Any, act: Any, site: dict[str, Any]
+) -> None:
     """NT-02: a return tells the accounts of the step it goes back to, with the
     reason; acceptance tells the unit's data entry."""
     sub = site["subs"]["28261"]
@@ -139,8 +86,11 @@ def test_return_notifies_data_entry_with_the_reason(app: Any, site: dict[str, An
         act(app, sub, "28261.nhaplieu", "submit")
         act(app, sub, "28261.lanhdao", "return", reason="Thiếu số liệu quý trước")
         assert inbox_of("28261.nhaplieu") == [
-            ("return", "Báo cáo tháng kỳ 2026-M03 của đơn vị 28261 bị trả lại "
-             "bởi 28261.lanhdao. Lý do: Thiếu số liệu quý trước")
+            (
+                "return",
+                "Báo cáo tháng kỳ 2026-M03 của đơn vị 28261 bị trả lại "
+                "bởi 28261.lanhdao. Lý do: Thiếu số liệu quý trước",
+            )
         ]
         for username, action, extra in [
             ("28261.nhaplieu", "submit", {}),
@@ -160,18 +110,31 @@ def test_grants_reach_accounts_of_other_units(app: Any, site: dict[str, Any]) ->
     from baocao.platform.services.notifications import holders
 
     with app.app_context():
-        for regime, revoked in ((site["regime"], None), ("0" * 24, None), (site["regime"], NOW)):
-            Grant(username="SKHCN.tonghop", unit_code="28270", regime_id=regime,
-                  roles=["lanhdao"], granted_by="admin", granted_at=NOW.replace(tzinfo=None),
-                  revoked_at=revoked and NOW.replace(tzinfo=None)).save()
+        for regime, revoked in (
+            (site["regime"], None),
+            ("0" * 24, None),
+            (site["regime"], NOW),
+        ):
+            Grant(
+                username="SKHCN.tonghop",
+                unit_code="28270",
+                regime_id=regime,
+                roles=["lanhdao"],
+                granted_by="admin",
+                granted_at=NOW.replace(tzinfo=None),
+                revoked_at=revoked and NOW.replace(tzinfo=None),
+            ).save()
         found = holders("lanhdao", ["28270", "28249"], site["regime"])
-        assert [r.username for r in found["28270"]] == ["28270.lanhdao", "SKHCN.tonghop"]
+        assert [r.username for r in found["28270"]] == [
+            "28270.lanhdao",
+            "SKHCN.tonghop",
+        ]
         assert [r.username for r in found["28249"]] == ["28249.lanhdao"]
         assert found["28270"][0].email == "28270.lanhdao@dongthap.gov.vn"
 
 
 def test_reminders_only_to_units_that_have_not_submitted(
-    app: Any, site: dict[str, Any]
+    app: Any, act: Any, site: dict[str, Any]
 ) -> None:
     """NT-04: two days before the deadline, data entry of the units still at the
     first step is reminded, once, however often the job runs."""
@@ -184,8 +147,11 @@ def test_reminders_only_to_units_that_have_not_submitted(
             ("deadline_soon", ("28261", "28270"), 2)
         ]
         assert inbox_of("28261.nhaplieu") == [
-            ("deadline_soon", "Báo cáo tháng kỳ 2026-M03 của đơn vị 28261 chưa "
-             "được trình; hạn nộp là 20/03/2026.")
+            (
+                "deadline_soon",
+                "Báo cáo tháng kỳ 2026-M03 của đơn vị 28261 chưa "
+                "được trình; hạn nộp là 20/03/2026.",
+            )
         ]
         assert inbox_of("28249.nhaplieu") == []
         assert send_due_reminders(SOON + timedelta(hours=1), days=3) == []
@@ -194,7 +160,7 @@ def test_reminders_only_to_units_that_have_not_submitted(
 
 
 def test_lateness_notifies_the_unit_and_the_receiving_unit_once(
-    app: Any, site: dict[str, Any]
+    app: Any, act: Any, site: dict[str, Any]
 ) -> None:
     """NT-05: after the deadline, each unit that never submitted hears it is late
     (its accounts in the chain) and SKHCN's aggregators get one list."""
@@ -207,18 +173,23 @@ def test_lateness_notifies_the_unit_and_the_receiving_unit_once(
             ("late_summary", ("28261", "28270")),
         ]
         assert sorted({n.recipient for n in Notification.objects(kind="late")}) == [
-            f"{u}.{r}" for u in ("28261", "28270") for r in ("gui", "lanhdao", "nhaplieu")
+            f"{u}.{r}"
+            for u in ("28261", "28270")
+            for r in ("gui", "lanhdao", "nhaplieu")
         ]
         assert inbox_of("SKHCN.tonghop") == [
-            ("late_summary", "Báo cáo tháng kỳ 2026-M03: 2 đơn vị chưa nộp và đã trễ hạn "
-             "(28261, 28270).")
+            (
+                "late_summary",
+                "Báo cáo tháng kỳ 2026-M03: 2 đơn vị chưa nộp và đã trễ hạn "
+                "(28261, 28270).",
+            )
         ]
         assert send_due_reminders(AFTER + timedelta(days=1), days=3) == []
         assert inbox_of("28249.nhaplieu") == []
 
 
 def test_remind_button_reminds_the_pending_units_now(
-    app: Any, client: Any, auth: Any, site: dict[str, Any]
+    app: Any, act: Any, client: Any, auth: Any, site: dict[str, Any]
 ) -> None:
     """NT-06: the receiving unit's "Nhắc nhở" reminds every unit at data entry,
     each press again; data entry may not press it."""
@@ -226,16 +197,25 @@ def test_remind_button_reminds_the_pending_units_now(
         act(app, site["subs"]["28270"], "28270.nhaplieu", "submit")
     path = f"/che-do-bao-cao/{site['regime']}/ky/2026-M03"
     auth.login("28249.nhaplieu")
-    assert client.post(f"{path}/nhac-nho", data={"csrf_token": _token(client, "/thong-bao-cua-toi/")}).status_code == 403
+    assert (
+        client.post(
+            f"{path}/nhac-nho",
+            data={"csrf_token": _token(client, "/thong-bao-cua-toi/")},
+        ).status_code
+        == 403
+    )
     auth.logout()
     auth.login("SKHCN.tonghop")
     page = client.get(path).get_data(as_text=True)
     assert "Nhắc nhở 2 đơn vị chưa trình" in page
-    response = client.post(f"{path}/nhac-nho", data={"csrf_token": _token(client, path)})
+    response = client.post(
+        f"{path}/nhac-nho", data={"csrf_token": _token(client, path)}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert sorted(n.recipient for n in Notification.objects(kind="reminder")) == [
-            "28249.nhaplieu", "28261.nhaplieu"
+            "28249.nhaplieu",
+            "28261.nhaplieu",
         ]
         assert AuditEvent.objects(action="period.remind").count() == 1
         remind_now(site["regime"], "2026-M03", actor="SKHCN.tonghop", now=SOON)
@@ -249,7 +229,7 @@ def _token(client: Any, path: str) -> str:
 
 
 def test_bell_count_and_page_mark_read(
-    app: Any, client: Any, auth: Any, site: dict[str, Any]
+    app: Any, act: Any, client: Any, auth: Any, site: dict[str, Any]
 ) -> None:
     """NT-07: the navbar bell counts unread notifications; the page lists them,
     opening one marks it read and goes to its report; nobody sees another's."""
@@ -262,37 +242,57 @@ def test_bell_count_and_page_mark_read(
     page = client.get("/thong-bao-cua-toi/").get_data(as_text=True)
     assert 'id="bell-count">1<' in page
     assert "đang chờ bạn: Lãnh đạo duyệt, ký." in page
-    assert client.get(f"/thong-bao-cua-toi/{other.pk}/mo").headers["Location"].endswith("/thong-bao-cua-toi/")
+    assert (
+        client.get(f"/thong-bao-cua-toi/{other.pk}/mo")
+        .headers["Location"]
+        .endswith("/thong-bao-cua-toi/")
+    )
     opened = client.get(f"/thong-bao-cua-toi/{mine.pk}/mo")
     assert opened.headers["Location"].endswith(f"/bao-cao/{site['subs']['28249']}")
-    assert 'id="bell-count"' not in client.get("/thong-bao-cua-toi/").get_data(as_text=True)
-    client.post("/thong-bao-cua-toi/da-doc", data={"csrf_token": _token(client, "/thong-bao-cua-toi/"), "id": str(other.pk)})
+    assert 'id="bell-count"' not in client.get("/thong-bao-cua-toi/").get_data(
+        as_text=True
+    )
+    client.post(
+        "/thong-bao-cua-toi/da-doc",
+        data={"csrf_token": _token(client, "/thong-bao-cua-toi/"), "id": str(other.pk)},
+    )
     with app.app_context():
         assert Notification.objects(id=other.pk).first().read_at is None
     auth.logout()
     auth.login("28261.nhaplieu")
-    client.post("/thong-bao-cua-toi/da-doc", data={"csrf_token": _token(client, "/thong-bao-cua-toi/"), "all": "1"})
+    client.post(
+        "/thong-bao-cua-toi/da-doc",
+        data={"csrf_token": _token(client, "/thong-bao-cua-toi/"), "all": "1"},
+    )
     with app.app_context():
-        assert Notification.objects(recipient="28261.nhaplieu", read_at=None).count() == 0
+        assert (
+            Notification.objects(recipient="28261.nhaplieu", read_at=None).count() == 0
+        )
 
 
 def test_tracking_filters_exports_and_rate(
-    app: Any, client: Any, auth: Any, site: dict[str, Any]
+    app: Any, act: Any, client: Any, auth: Any, site: dict[str, Any]
 ) -> None:
     """NT-08: filter by state, lateness, unit kind and parent; CSV and .xlsx hold
     the shown rows with unit names that start with '=' escaped."""
     with app.app_context():
         act(app, site["subs"]["28249"], "28249.nhaplieu", "submit")
-        Unit.objects(code="28261").update_one(set__name="=HYPERLINK(\"http://x\")")
+        Unit.objects(code="28261").update_one(set__name='=HYPERLINK("http://x")')
     auth.login("SKHCN.tonghop")
     path = f"/che-do-bao-cao/{site['regime']}/ky/2026-M03"
     page = client.get(path).get_data(as_text=True)
     assert re.search(r'id="on-time-rate">33%<', page)
     draft = client.get(f"{path}?state=draft").get_data(as_text=True)
     assert 'data-unit="28249"' not in draft and 'data-unit="28261"' in draft
-    assert 'data-unit="28249"' in client.get(f"{path}?state=submitted&kind=commune&parent=82").get_data(as_text=True)
-    assert 'data-unit="' not in client.get(f"{path}?kind=department").get_data(as_text=True)
-    assert 'data-unit="' not in client.get(f"{path}?parent=SKHCN").get_data(as_text=True)
+    assert 'data-unit="28249"' in client.get(
+        f"{path}?state=submitted&kind=commune&parent=82"
+    ).get_data(as_text=True)
+    assert 'data-unit="' not in client.get(f"{path}?kind=department").get_data(
+        as_text=True
+    )
+    assert 'data-unit="' not in client.get(f"{path}?parent=SKHCN").get_data(
+        as_text=True
+    )
     csv_text = client.get(f"{path}?state=draft&format=csv").get_data(as_text=True)
     assert csv_text.splitlines()[1].startswith("28261,\"'=HYPERLINK")
     response = client.get(f"{path}?state=draft&format=xlsx")
@@ -301,19 +301,21 @@ def test_tracking_filters_exports_and_rate(
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["Mã đơn vị", "Tên đơn vị", "Trạng thái"]
     assert [r[0] for r in rows[1:]] == ["28261", "28270"]
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
     assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
 
 
 def test_unit_history_across_periods(
-    app: Any, client: Any, auth: Any, site: dict[str, Any]
+    app: Any, act: Any, client: Any, auth: Any, site: dict[str, Any]
 ) -> None:
     """NT-09: one unit's state, submission time and lateness in every period."""
     with app.app_context():
         wf.open_period(site["regime"], "2026-M02", actor="system", now=NOW)
         act(app, site["subs"]["28249"], "28249.nhaplieu", "submit")
     auth.login("SKHCN.tonghop")
-    page = client.get(f"/che-do-bao-cao/{site['regime']}/don-vi/28249").get_data(as_text=True)
+    page = client.get(f"/che-do-bao-cao/{site['regime']}/don-vi/28249").get_data(
+        as_text=True
+    )
     periods = re.findall(r'<tr data-period="([^"]+)" class="([^"]*)"', page)
     assert periods == [("2026-M03", ""), ("2026-M02", "danger")]
     assert "đã trình" in page
@@ -322,4 +324,45 @@ def test_unit_history_across_periods(
     assert [r[0].value for r in sheet.iter_rows()] == ["Kỳ", "2026-M03", "2026-M02"]
     auth.logout()
     auth.login("28249.nhaplieu")
-    assert client.get(f"/che-do-bao-cao/{site['regime']}/don-vi/28249").status_code == 403
+    assert (
+        client.get(f"/che-do-bao-cao/{site['regime']}/don-vi/28249").status_code == 403
+    )
+
+
+@pytest.fixture
+def live(app: Any, site: dict[str, Any], password: str) -> Iterator[dict[str, Any]]:
+    """The app with the communes site on a loopback port."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{httpd.server_port}", "password": password, **site}
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.mark.browser
+def test_bell_shows_the_count_and_the_page_lists_it(
+    browser: Any, app: Any, act: Any, live: dict[str, Any]
+) -> None:
+    """NT-13: after data entry submits, the leader's bell shows 1; the page lists
+    the notification; opening it leads to the report and clears the bell."""
+    with app.app_context():
+        act(app, live["subs"]["28249"], "28249.nhaplieu", "submit")
+    page = browser.new_context(locale="vi-VN").new_page()
+    page.goto(f"{live['url']}/login/")
+    page.fill("input[name=username]", "28249.lanhdao")
+    page.fill("input[name=password]", live["password"])
+    page.click("[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#notification-bell #bell-count").inner_text() == "1"
+    page.screenshot(path="/tmp/notify-bell.png")
+    page.click("#notification-bell a")
+    page.wait_for_load_state()
+    row = page.locator("#notifications tbody tr[data-read='0']")
+    assert row.count() == 1
+    assert "đang chờ bạn: Lãnh đạo duyệt, ký." in row.inner_text()
+    page.screenshot(path="/tmp/notify-page.png", full_page=True)
+    row.locator("a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/bao-cao/{live['subs']['28249']}")
+    assert page.locator("#bell-count").count() == 0
