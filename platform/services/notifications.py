@@ -87,11 +87,13 @@ def holders(
 
     As in ``services.access``: an account's own role covers its unit's subtree,
     and a grant (for this regime or for all) covers the granted unit's subtree.
-    Two queries for the whole batch, whatever its size.
+    Three queries for the whole batch (units, grants, accounts), whatever its size.
     """
+    if not has_app_context():  # the accounts live in the app's SQL store
+        return {unit: [] for unit in set(units)}
     lines = lineages(units)
     every = set().union(*lines.values()) if lines else set()
-    if not every or not has_app_context():
+    if not every:
         return {unit: [] for unit in lines}
     granted: dict[str, set[str]] = {}
     for grant in Grant.objects(
@@ -122,21 +124,27 @@ def _accounts(
     from baocao.platform.extensions import db
     from baocao.platform.security import BaocaoUser
     from flask_appbuilder.security.sqla.models import Role as FabRole
-    from sqlalchemy import or_
+    from sqlalchemy import case, or_
 
     name = ROLE_NAMES.get(Role(role)) if role in Role._value2member_map_ else None
     own = BaocaoUser.unit_code.in_(sorted(unit_codes)) & BaocaoUser.roles.any(
         FabRole.name == name
     )
-    query = db.session.query(BaocaoUser).filter(
+    # One query, "holds the role itself" computed by the database (no per-user
+    # loading of roles).
+    rows = db.session.query(
+        BaocaoUser.username,
+        BaocaoUser.unit_code,
+        BaocaoUser.email,
+        case((own, True), else_=False),
+    ).filter(
         BaocaoUser.active.is_(True),
         or_(own, BaocaoUser.username.in_(sorted(granted))),
     )
-    found = {}
-    for user in query:
-        holds = user.unit_code in unit_codes and any(r.name == name for r in user.roles)
-        found[user.username] = (user.unit_code, holds, _address(user.email))
-    return found
+    return {
+        username: (unit_code, bool(holds), _address(email))
+        for username, unit_code, email, holds in rows
+    }
 
 
 def _address(email: str | None) -> str | None:
@@ -192,20 +200,6 @@ def store(docs: list[Notification]) -> list[Notification]:
 
         queue_emails(queued)
     return docs
-
-
-def notify(
-    recipients: Iterable[Recipient],
-    kind: str,
-    text: str,
-    link: str,
-    about: About,
-    *,
-    now: datetime,
-    exclude: Iterable[str] = (),
-) -> list[Notification]:
-    """Store one notification per recipient and queue the e-mails."""
-    return store(build(recipients, kind, text, link, about, now=now, exclude=exclude))
 
 
 def mail_configured() -> bool:
@@ -267,15 +261,8 @@ def _after_transition(
     if unit is None:
         return
     people = holders(step.actor_role, [unit], str(regime.pk)).get(unit, [])
-    notify(
-        people,
-        kind,
-        text,
-        submission_link(str(sub.pk)),
-        about,
-        now=now,
-        exclude=[actor],
-    )
+    link = submission_link(str(sub.pk))
+    store(build(people, kind, text, link, about, now=now, exclude=[actor]))
 
 
 def unread_count(username: str) -> int:

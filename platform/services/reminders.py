@@ -228,13 +228,11 @@ def _late_summary(
     receiving = regime.receiving_unit
     people = notifications.holders(_receiving_role(chain), [receiving], str(regime.pk))
     link = f"/che-do-bao-cao/{regime.pk}/ky/{period.key}?late=1"
-    docs = notifications.notify(
-        people.get(receiving, []),
-        "late_summary",
-        text,
-        link,
-        About(str(regime.pk), period.key, receiving),
-        now=now,
+    about = About(str(regime.pk), period.key, receiving)
+    docs = notifications.store(
+        notifications.build(
+            people.get(receiving, []), "late_summary", text, link, about, now=now
+        )
     )
     return [Sent(str(regime.pk), period.key, "late_summary", tuple(units), len(docs))]
 

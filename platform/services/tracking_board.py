@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from baocao.platform.models import Unit
@@ -24,7 +24,8 @@ from baocao.platform.models.unit import KIND_LABELS, UnitKind
 from baocao.platform.models.workflow import Period, Submission
 from baocao.platform.services.workflow_config import get_regime
 from baocao.platform.services.workflow_tracking import StatusRow, status
-from baocao.platform.workflow.periods import VIETNAM_TZ, is_late
+from baocao.platform.services.workhours import as_local
+from baocao.platform.workflow.periods import is_late
 from baocao.platform.workflow.transitions import STATE_NAMES, State
 from baocao.renderers import escape_formula_text
 
@@ -143,11 +144,7 @@ def state_name(state: str) -> str:
 
 def local_time(moment: datetime | None) -> str:
     """``dd/mm/yyyy HH:MM`` in Vietnam time, or empty."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
+    return as_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
 
 
 def table(found: Board) -> list[list[str]]:

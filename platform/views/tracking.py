@@ -19,15 +19,18 @@ from flask import Response, request
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def can_at_receiving(
+    regime: Regime, action: access.Action = access.Action.REPORT_VIEW
+) -> bool:
+    """Whether the user may take ``action`` at the regime's receiving unit."""
+    return access.can(
+        _user(), action, unit=regime.receiving_unit, regime=str(regime.pk), now=_now()
+    )
+
+
 def may_remind(regime: Regime) -> bool:
     """Reminding is the receiving unit's: its aggregators (Đ.15.2c)."""
-    return access.can(
-        _user(),
-        access.Action.REPORT_AGGREGATE,
-        unit=regime.receiving_unit,
-        regime=str(regime.pk),
-        now=_now(),
-    )
+    return can_at_receiving(regime, access.Action.REPORT_AGGREGATE)
 
 
 def _filters() -> boards.Filters:

@@ -9,7 +9,12 @@ from baocao.platform.roles import ROLE_NAMES, Role
 from baocao.platform.services import access, reminders
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
-from baocao.platform.views.tracking import history_page, may_remind, tracking_page
+from baocao.platform.views.tracking import (
+    can_at_receiving,
+    history_page,
+    may_remind,
+    tracking_page,
+)
 from baocao.platform.views.workflow import (
     FREQUENCIES,
     REPORT_ROLES,
@@ -164,7 +169,7 @@ class RegimesView(BaseView):
     @has_access
     def tracking(self, regime_id: str, period: str) -> Any:
         regime = config.get_regime(regime_id)
-        if not (_may_manage(regime) or _may_track(regime)):
+        if not (_may_manage(regime) or can_at_receiving(regime)):
             raise _forbid("xem tình hình nộp báo cáo")
         return tracking_page(self, regime, period)
 
@@ -174,30 +179,30 @@ class RegimesView(BaseView):
         regime = config.get_regime(regime_id)
         if not may_remind(regime):
             raise _forbid("nhắc nhở các đơn vị chưa nộp báo cáo")
-        sent = reminders.remind_now(regime_id, period, actor=_user().username, now=_now())
+        sent = reminders.remind_now(
+            regime_id, period, actor=_user().username, now=_now()
+        )
         flash(
             f"Đã nhắc {len(sent.units)} đơn vị chưa nộp ({sent.notified} tài khoản).",
             "success",
         )
-        return redirect(url_for("RegimesView.tracking", regime_id=regime_id, period=period))
+        # Back to the board as it was filtered.
+        return redirect(
+            url_for(
+                "RegimesView.tracking",
+                regime_id=regime_id,
+                period=period,
+                **request.args.to_dict(),
+            )
+        )
 
     @expose("/<regime_id>/don-vi/<unit>")
     @has_access
     def unit_history(self, regime_id: str, unit: str) -> Any:
         regime = config.get_regime(regime_id)
-        if not (_may_manage(regime) or _may_track(regime)):
+        if not (_may_manage(regime) or can_at_receiving(regime)):
             raise _forbid("xem tình hình nộp báo cáo")
         return history_page(self, regime, unit)
-
-
-def _may_track(regime: Regime) -> bool:
-    return access.can(
-        _user(),
-        access.Action.REPORT_VIEW,
-        unit=regime.receiving_unit,
-        regime=str(regime.pk),
-        now=_now(),
-    )
 
 
 class ChainsView(BaseView):

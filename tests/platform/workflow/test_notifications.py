@@ -209,9 +209,9 @@ def test_remind_button_reminds_the_pending_units_now(
     page = client.get(path).get_data(as_text=True)
     assert "Nhắc nhở 2 đơn vị chưa trình" in page
     response = client.post(
-        f"{path}/nhac-nho", data={"csrf_token": _token(client, path)}
+        f"{path}/nhac-nho?kind=commune", data={"csrf_token": _token(client, path)}
     )
-    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{path}?kind=commune")
     with app.app_context():
         assert sorted(n.recipient for n in Notification.objects(kind="reminder")) == [
             "28249.nhaplieu",

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from baocao.platform.models.workflow import Period, Submission
 from baocao.platform.scheduler import InProcessBeat, entries, start_in_process_beat
-from baocao.platform.services import workflow_config as config
 from baocao.platform.services.workflow_jobs import TASK_NAME as OPEN_TASK
+from baocao.platform.workflow.periods import VIETNAM_TZ, CutoffRule, keys_open_on
 from celery.schedules import crontab, schedule
-
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -26,60 +24,44 @@ class Clock:
         return self.now
 
 
-def _published_monthly_regime(make_unit: Any) -> str:
-    make_unit("82", "province")
-    make_unit("SKHCN", "department", "82")
-    make_unit("28249", "commune", "82")
-    chain = config.ensure_default_chain(now=NOW)
-    regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": ["28249"],
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f",
-            "form_version": 1,
-            "guidance": "Nhập, duyệt, ký, gửi",
-            "chain_id": str(chain.pk),
-        },
-        actor="SKHCN.thietke",
-        now=NOW,
-        publish=True,
-    )
-    return str(regime.pk)
+def _due_keys() -> set[str]:
+    """The monthly periods the job must open today (the real clock, as in the demo)."""
+    today = datetime.now(VIETNAM_TZ).date()
+    return {k.key for k in keys_open_on("month", today, CutoffRule.from_dict(None))}
 
 
-def test_due_entries_run_once_per_interval(app: Any, make_unit: Any) -> None:
+def test_due_entries_run_once_per_interval(
+    app: Any, make_user: Any, monthly_regime: Any
+) -> None:
     """SC-01: the period-opening job runs at start, not again within its hour,
     and again after it; opening twice creates nothing twice."""
     clock = Clock()
     with app.app_context():
-        regime = _published_monthly_regime(make_unit)
+        regime, _sub = monthly_regime(make_user, [], "f", "Nhập, duyệt, ký, gửi")
         beat = InProcessBeat(
             app.extensions["celery"],
             {"open": {"task": OPEN_TASK, "schedule": 3600.0}},
             clock=clock,
         )
         assert beat.run_due() == ["open"]
-        assert Period.objects(regime_id=regime).count() == 1
-        assert Submission.objects(regime_id=regime).count() == 1
+        opened = {p.key for p in Period.objects(regime_id=regime)}
+        assert opened == {"2026-M03"} | _due_keys()
+        count = Submission.objects(regime_id=regime).count()
+        assert count == len(opened)
         clock.now += 3599
         assert beat.run_due() == []
         clock.now += 1
         assert beat.run_due() == ["open"]
-        assert Submission.objects(regime_id=regime).count() == 1
+        assert Submission.objects(regime_id=regime).count() == count
 
 
-def test_demo_thread_runs_the_real_beat_schedule(app: Any, make_unit: Any) -> None:
+def test_demo_thread_runs_the_real_beat_schedule(
+    app: Any, make_user: Any, monthly_regime: Any
+) -> None:
     """SC-02: what ``baocao demo`` starts: every beat entry (periods, reminders,
     mail, exchange) runs in the background thread and opens the due period."""
     with app.app_context():
-        regime = _published_monthly_regime(make_unit)
+        regime, _sub = monthly_regime(make_user, [], "f", "Nhập, duyệt, ký, gửi")
     beat = start_in_process_beat(app, first_delay=0.0)
     try:
         deadline = time.monotonic() + 30
@@ -95,7 +77,8 @@ def test_demo_thread_runs_the_real_beat_schedule(app: Any, make_unit: Any) -> No
         "baocao.exchange.deliver_outbox",
     }
     with app.app_context():
-        assert Period.objects(regime_id=regime).count() == 1
+        opened = {p.key for p in Period.objects(regime_id=regime)}
+        assert opened == {"2026-M03"} | _due_keys()
 
 
 @pytest.mark.parametrize(
