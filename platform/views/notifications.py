@@ -48,7 +48,9 @@ class NotificationsView(BaseView):
             flash("Không tìm thấy thông báo này (TB001).", "warning")
             return redirect(url_for("NotificationsView.index"))
         service.mark_read(user().username, [notification_id], now=now())
-        target = note.link if note.link.startswith("/") else ""
+        # Only paths inside the site ("//host" would leave it).
+        local = note.link.startswith("/") and not note.link.startswith("//")
+        target = note.link if local else ""
         return redirect(target or url_for("NotificationsView.index"))
 
     @expose("/da-doc", methods=["POST"])
