@@ -15,12 +15,20 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import signatures
+from baocao.platform.services import workflow as wf
 from baocao.renderers import RenderedPdf
 from baocao.renderers.pdf import SignatureBox
-from baocao.signing import Pkcs12Signer, SignRequest, attach_data, sign_pdf
+from baocao.signing import (
+    Pkcs12Signer,
+    SignRequest,
+    attach_data,
+    certificate_sha256,
+    sign_pdf,
+)
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PageObject
@@ -99,4 +107,25 @@ def pyhanko_validate(
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def sign_in_chain(app: Any, sub_id: str, username: str, now: datetime) -> Any:
+    """Take the ``sign`` of a step requiring a signature as ``username``: the
+    test PKI's leader certificate is registered for the account and a PDF over
+    the submission's current data, signed with it, is uploaded. Call inside an
+    app context."""
+    from baocao.platform.services.workflow_signing import (
+        SigningSetup,
+        sign_with_pdf,
+    )
+
+    leader = pki("leader.pem")
+    if certificate_sha256(leader) not in signatures.registered_fingerprints(username):
+        signatures.register_certificate(username, leader, actor="admin", now=now)
+    sub = wf.get_submission(sub_id)
+    setup = SigningSetup(trust_roots=(pki("root.pem"),), render=simple_render)
+    account = app.appbuilder.sm.find_user(username=username)
+    return sign_with_pdf(
+        sub_id, sub.version, account, sign_outside(sub, now), now=now, setup=setup
     )
