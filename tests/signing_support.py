@@ -20,6 +20,7 @@ from typing import Any
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import signatures
 from baocao.platform.services import workflow as wf
+from baocao.platform.services.workflow_signing import SigningSetup, sign_with_pdf
 from baocao.renderers import RenderedPdf
 from baocao.renderers.pdf import SignatureBox
 from baocao.signing import (
@@ -115,11 +116,6 @@ def sign_in_chain(app: Any, sub_id: str, username: str, now: datetime) -> Any:
     test PKI's leader certificate is registered for the account and a PDF over
     the submission's current data, signed with it, is uploaded. Call inside an
     app context."""
-    from baocao.platform.services.workflow_signing import (
-        SigningSetup,
-        sign_with_pdf,
-    )
-
     leader = pki("leader.pem")
     if certificate_sha256(leader) not in signatures.registered_fingerprints(username):
         signatures.register_certificate(username, leader, actor="admin", now=now)
