@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
+from openpyxl.styles import Protection
 import pytest
 from baocao.platform.models import Unit
 from baocao.platform.roles import Role
@@ -53,6 +54,38 @@ def bad_template() -> bytes:
     return out.getvalue()
 
 
+def projects_template() -> bytes:
+    """A protected sheet: a project list (rows 4–6, per-row formula in D), a
+    total row 7, and an empty merged block A10:D13 under the heading in A9.
+
+    | row | A            | B (input)  | C (input) | D          |
+    | 3   | STT          | Tên dự án  | Vốn       | Vốn x 1000 |
+    | 4–6 | 1, 2, 3      |            |           | =C4*1000   |
+    | 7   | Tổng cộng    |            | =SUM(C4:C6) |          |
+    | 9   | Đánh giá chung                                     |
+    """
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    sheet["A1"] = "DANH SÁCH DỰ ÁN ĐẦU TƯ"
+    sheet.merge_cells("A1:D1")
+    for col, text in zip("ABCD", ("STT", "Tên dự án", "Vốn (triệu đồng)", "Vốn (nghìn đồng)"),
+                         strict=True):
+        sheet[f"{col}3"] = text
+    for row in (4, 5, 6):
+        sheet[f"A{row}"] = row - 3
+        sheet[f"D{row}"] = f"=C{row}*1000"
+        for col in "BC":
+            sheet[f"{col}{row}"].protection = Protection(locked=False)
+    sheet["A7"], sheet["C7"] = "Tổng cộng", "=SUM(C4:C6)"
+    sheet["A9"] = "Đánh giá chung"
+    sheet.merge_cells("A10:D13")
+    sheet.protection.sheet = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Test settings with a key long enough for HS256 tokens."""
@@ -81,5 +114,7 @@ def api(app: Any, client: FlaskClient, make_user: Any, api_token: Any) -> Any:
 
 @pytest.fixture
 def kit() -> SimpleNamespace:
-    """``kit.template(name)``, ``kit.bad_template()``, ``kit.make_unit(code, kind, parent)``."""
-    return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit)
+    """``kit.template(name)``, ``kit.bad_template()``, ``kit.projects_template()``,
+    ``kit.make_unit(code, kind, parent)``."""
+    return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit,
+                           projects_template=projects_template)
