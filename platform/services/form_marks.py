@@ -165,14 +165,17 @@ def unmark_repeat(form_id: str, name: str, *, now: datetime) -> dict[str, Any]:
     return _store_marks(form, kept, now)
 
 
-def mark_narrative(form_id: str, address: str, title: str, *, now: datetime) -> dict[str, Any]:
+def mark_narrative(
+    form_id: str, address: str, title: str, *, now: datetime, required: bool = False
+) -> dict[str, Any]:
     """Make a cell (or the top-left cell of a merged block) a titled rich-text field."""
     title = (title or "").strip()
     if not title or len(title) > 300:
         raise FormOverrideError(FormCode.FS014, cell=address, address=address)
     form = get_form(form_id)
     _refuse_inside_merge(form.base(), address)
-    return set_override(form_id, address, {"role": "narrative", "title": title}, now=now)
+    change = {"role": "narrative", "title": title, "required": required}
+    return set_override(form_id, address, change, now=now)
 
 
 _CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
