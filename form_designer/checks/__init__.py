@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from baocao.form_designer.checks.rules import (
-    check_duplicate_indicators,
-    check_has_inputs,
-    check_repeat_names,
-    check_validation_lists,
-)
 from baocao.form_designer.checks.repeats import (
     check_repeat_formulas,
     check_repeat_inputs,
     check_repeat_merges,
     check_repeat_overlaps,
+)
+from baocao.form_designer.checks.rules import (
+    check_duplicate_indicators,
+    check_has_inputs,
+    check_repeat_names,
+    check_validation_lists,
 )
 from baocao.form_designer.errors import Diagnostic
 from baocao.form_designer.model import FormModel

@@ -55,7 +55,10 @@ def check_repeat_inputs(model: FormModel) -> list[Diagnostic]:
         if empty:
             out.append(
                 Diagnostic.make(
-                    Code.FD026, sheet=group.sheet, value=group.name, rows=", ".join(empty)
+                    Code.FD026,
+                    sheet=group.sheet,
+                    value=group.name,
+                    rows=", ".join(empty),
                 )
             )
     return out

@@ -33,6 +33,7 @@ from baocao.platform.services.forms import (
     source_bytes,
 )
 
+MAX_TITLE = 300
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
 
@@ -40,8 +41,12 @@ def _sheet_bounds(base: dict[str, Any], sheet_name: str) -> tuple[str, int, int]
     """(exact sheet name, last row, last column) of a sheet of the compiled layout."""
     for sheet in base["layout"]["sheets"]:
         if sheet["name"] == sheet_name:
-            rows = [r["index"] for r in sheet["rows"]] + [c["row"] for c in sheet["cells"]]
-            cols = [c["index"] for c in sheet["columns"]] + [c["col"] for c in sheet["cells"]]
+            rows = [r["index"] for r in sheet["rows"]] + [
+                c["row"] for c in sheet["cells"]
+            ]
+            cols = [c["index"] for c in sheet["columns"]] + [
+                c["col"] for c in sheet["cells"]
+            ]
             return sheet["name"], max(rows, default=1), max(cols, default=1)
     return None
 
@@ -67,12 +72,16 @@ def _checked_mark(form: Form, spec: dict[str, Any]) -> dict[str, Any]:
     if bounds is None or first is None or last is None:
         raise FormOverrideError(FormCode.FS008, value=rows, sheet=sheet, max_row="?")
     if not 1 <= first <= last <= bounds[1]:
-        raise FormOverrideError(FormCode.FS008, value=rows, sheet=sheet, max_row=bounds[1])
+        raise FormOverrideError(
+            FormCode.FS008, value=rows, sheet=sheet, max_row=bounds[1]
+        )
     template_rows = last - first + 1
     low = _whole(spec.get("min_rows") if spec.get("min_rows") not in (None, "") else 0)
     high = _whole(spec.get("max_rows") or template_rows)
     if low is None or high is None or low < 0 or high < max(low, 1):
-        problem = "số dòng tối thiểu và tối đa phải là số nguyên, 0 ≤ tối thiểu ≤ tối đa"
+        problem = (
+            "số dòng tối thiểu và tối đa phải là số nguyên, 0 ≤ tối thiểu ≤ tối đa"
+        )
         raise FormOverrideError(FormCode.FS009, name=name, problem=problem)
     if high > template_rows:
         problem = (
@@ -80,8 +89,15 @@ def _checked_mark(form: Form, spec: dict[str, Any]) -> dict[str, Any]:
             "vùng có đủ số dòng (bộ tính toán chỉ tính trên các dòng của vùng mẫu)"
         )
         raise FormOverrideError(FormCode.FS009, name=name, problem=problem)
-    return {"name": name, "sheet": bounds[0], "first_row": first, "last_row": last,
-            "last_col": bounds[2], "min_rows": low, "max_rows": high}
+    return {
+        "name": name,
+        "sheet": bounds[0],
+        "first_row": first,
+        "last_row": last,
+        "last_col": bounds[2],
+        "min_rows": low,
+        "max_rows": high,
+    }
 
 
 def _touched_overrides(form: Form, mark: dict[str, Any]) -> list[str]:
@@ -89,24 +105,31 @@ def _touched_overrides(form: Form, mark: dict[str, Any]) -> list[str]:
     found = []
     for address in form.overrides():
         if address.startswith(prefix):
-            ref = address[len(prefix):]
-            row = int(ref[len(ref.rstrip("0123456789")):] or 0)
+            ref = address[len(prefix) :]
+            row = int(ref[len(ref.rstrip("0123456789")) :] or 0)
             if mark["first_row"] <= row <= mark["last_row"]:
                 found.append(address)
     return sorted(found)
 
 
-def _compiled_base(form: Form, marks: list[dict[str, Any]]) -> tuple[dict[str, Any], list]:
+def _compiled_base(
+    form: Form, marks: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list]:
     """Compile the stored source with ``marks``; min/max rows go on the arrays."""
-    groups = [Repeat(m["name"], m["sheet"], m["first_row"], m["last_row"], 1, m["last_col"])
-              for m in marks]
+    groups = [
+        Repeat(m["name"], m["sheet"], m["first_row"], m["last_row"], 1, m["last_col"])
+        for m in marks
+    ]
     try:
         compiled = compile_workbook(source_bytes(form.source_file_id), repeats=groups)
     except FormCompileError as err:
         problems = " ".join(d.message for d in err.diagnostics if d.is_error)
         raise FormOverrideError(FormCode.FS011, problems=problems) from None
-    base = {"schema": compiled.schema, "layout": compiled.layout,
-            "formulas": compiled.formulas}
+    base = {
+        "schema": compiled.schema,
+        "layout": compiled.layout,
+        "formulas": compiled.formulas,
+    }
     for mark in marks:
         prop = base["schema"]["properties"].get(mark["name"], {})
         prop["maxItems"] = mark["max_rows"]
@@ -115,7 +138,9 @@ def _compiled_base(form: Form, marks: list[dict[str, Any]]) -> tuple[dict[str, A
     return base, [w.to_dict() for w in compiled.warnings]
 
 
-def _store_marks(form: Form, marks: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+def _store_marks(
+    form: Form, marks: list[dict[str, Any]], now: datetime
+) -> dict[str, Any]:
     base, warnings = _compiled_base(form, marks)
     try:
         docs = apply_overrides(base, form.overrides())
@@ -146,8 +171,9 @@ def mark_repeat(form_id: str, spec: dict[str, Any], *, now: datetime) -> dict[st
     touched = _touched_overrides(form, mark)
     if touched:
         rows = f"{mark['first_row']}–{mark['last_row']}"
-        raise FormOverrideError(FormCode.FS010, cell=touched[0],
-                                cells=", ".join(touched[:5]), rows=rows)
+        raise FormOverrideError(
+            FormCode.FS010, cell=touched[0], cells=", ".join(touched[:5]), rows=rows
+        )
     marks = [m for m in form.repeat_marks() if m["name"] != mark["name"]]
     return _store_marks(form, [*marks, mark], now)
 
@@ -159,9 +185,13 @@ def unmark_repeat(form_id: str, name: str, *, now: datetime) -> dict[str, Any]:
     kept = [m for m in marks if m["name"] != name]
     if len(kept) == len(marks):
         in_workbook = any(
-            r["name"] == name for s in form.base()["layout"]["sheets"] for r in s["repeats"]
+            r["name"] == name
+            for s in form.base()["layout"]["sheets"]
+            for r in s["repeats"]
         )
-        raise FormOverrideError(FormCode.FS012 if in_workbook else FormCode.FS013, name=name)
+        raise FormOverrideError(
+            FormCode.FS012 if in_workbook else FormCode.FS013, name=name
+        )
     return _store_marks(form, kept, now)
 
 
@@ -170,7 +200,7 @@ def mark_narrative(
 ) -> dict[str, Any]:
     """Make a cell (or the top-left cell of a merged block) a titled rich-text field."""
     title = (title or "").strip()
-    if not title or len(title) > 300:
+    if not title or len(title) > MAX_TITLE:
         raise FormOverrideError(FormCode.FS014, cell=address, address=address)
     form = get_form(form_id)
     _refuse_inside_merge(form.base(), address)
@@ -204,8 +234,13 @@ def _refuse_inside_merge(base: dict[str, Any], address: str) -> None:
             inside = c1 <= target[0] <= c2 and r1 <= target[1] <= r2
             if inside and target != (c1, r1):
                 anchor = f"{sheet_name}!{start}"
-                raise FormOverrideError(FormCode.FS015, cell=address, address=address, merge=merge,
-                                        anchor=anchor)
+                raise FormOverrideError(
+                    FormCode.FS015,
+                    cell=address,
+                    address=address,
+                    merge=merge,
+                    anchor=anchor,
+                )
 
 
 def set_outline(form_id: str, raw: Any, *, now: datetime) -> dict[str, Any] | None:
@@ -217,7 +252,9 @@ def set_outline(form_id: str, raw: Any, *, now: datetime) -> dict[str, Any] | No
     try:
         outline = normalize_outline(raw)
     except OutlineProblems as err:
-        raise FormOverrideError(FormCode.FS016, problems="; ".join(err.problems)) from None
+        raise FormOverrideError(
+            FormCode.FS016, problems="; ".join(err.problems)
+        ) from None
     form.outline_json = json.dumps(outline, ensure_ascii=False) if outline else ""
     form.updated_at = now
     form.save()

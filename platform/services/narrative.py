@@ -73,7 +73,9 @@ def outline_of(regime: Regime) -> dict[str, Any] | None:
         return None
 
 
-def render(regime: Regime, sub: Submission, *, lang: str = "vi") -> NarrativeResult | None:
+def render(
+    regime: Regime, sub: Submission, *, lang: str = "vi"
+) -> NarrativeResult | None:
     """The narrative as stored (sanitised again on the way out), or None."""
     outline = outline_of(regime)
     if outline is None:
@@ -102,14 +104,23 @@ def save_sections(
     keys = {s["key"] for s in outline["sections"]}
     clean: dict[str, str] = {}
     for key, html in sections.items():
-        if key not in keys or not isinstance(html, str) or len(html) > MAX_SECTION_CHARS:
+        if (
+            key not in keys
+            or not isinstance(html, str)
+            or len(html) > MAX_SECTION_CHARS
+        ):
             raise NarrativeError(NarrativeCode.NR004, key=str(key)[:40])
         text = sanitize_html(html).strip()
         if text:
             clean[key] = text
     saved = wf.save_data(
-        submission_id, sub.get_data(), expected_version, actor,
-        now=now, compute=compute, sections=clean,
+        submission_id,
+        sub.get_data(),
+        expected_version,
+        actor,
+        now=now,
+        compute=compute,
+        sections=clean,
     )
     return saved, render_narrative(outline, clean)
 
@@ -131,5 +142,8 @@ def check_before_submit(sub: Submission, regime: Regime) -> None:
         limit = limits.get(section.key)
         if limit and section.words > limit:
             raise NarrativeError(
-                NarrativeCode.NR002, section=section.title, words=section.words, limit=limit
+                NarrativeCode.NR002,
+                section=section.title,
+                words=section.words,
+                limit=limit,
             )

@@ -28,7 +28,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def page_context(sub: Submission, regime: Regime, *, editable: bool) -> dict[str, Any] | None:
+def page_context(
+    sub: Submission, regime: Regime, *, editable: bool
+) -> dict[str, Any] | None:
     """What ``_narrative.html`` draws: the outline, the stored text, word counts."""
     outline = service.outline_of(regime)
     if outline is None:
@@ -84,7 +86,11 @@ class NarrativeView(BaseView):
         loader = current_app.extensions.get("baocao_form_loader")
         try:
             saved, result = service.save_sections(
-                submission_id, sections, version, g.user, now=_now(),
+                submission_id,
+                sections,
+                version,
+                g.user,
+                now=_now(),
                 compute=workflow_forms.compute_for(regime, loader),
             )
         except ConflictError as err:

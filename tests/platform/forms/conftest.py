@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +12,10 @@ import openpyxl
 from openpyxl.styles import Protection
 import pytest
 from baocao.platform.models import Unit
+from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
+from baocao.platform.services import workflow as wf
+from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
 
@@ -115,6 +118,27 @@ def api(app: Any, client: FlaskClient, make_user: Any, api_token: Any) -> Any:
 @pytest.fixture
 def kit() -> SimpleNamespace:
     """``kit.template(name)``, ``kit.bad_template()``, ``kit.projects_template()``,
-    ``kit.make_unit(code, kind, parent)``."""
+    ``kit.make_unit(code, kind, parent)``, ``kit.open_regime(form_id, content)``."""
     return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit,
-                           projects_template=projects_template)
+                           projects_template=projects_template, open_regime=open_regime)
+
+
+def open_regime(form_id: str, content: str = "linked") -> str:
+    """A published monthly regime on ``form_id`` version 1 for unit 28249 (units
+    82, SKHCN and 28249 must exist), 2026-M03 opened; returns 28249's submission.
+
+    Call inside an app context.
+    """
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    chain = config.ensure_default_chain(now=now)
+    regime = config.create_regime(
+        {"name": "Báo cáo dự án tháng", "kind": "dinh_ky", "content": content,
+         "reporting_units": ["28249"], "receiving_unit": "SKHCN",
+         "methods": ["he_thong"], "cutoff": {"kind": "nd09"},
+         "deadline": {"kind": "day_of_last_month", "days": 20}, "frequency": "month",
+         "form_id": form_id, "form_version": 1, "guidance": "Nhập và viết",
+         "chain_id": str(chain.pk)},
+        actor="SKHCN.thietke", now=now, publish=True,
+    )
+    wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
+    return str(Submission.objects(unit="28249").first().pk)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,17 @@ import pytest
 from baocao.platform.models import Form
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
-from baocao.platform.services import workflow as wf
-from baocao.platform.services import workflow_config as config
 from playwright.sync_api import Page, sync_playwright
 from support import require
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path("/tmp")
-NOW = datetime(2026, 3, 2, tzinfo=UTC)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def _login(page: Page, server: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def _design(page: Page, server: str, xlsx: Path) -> None:
+def _design(page: Page, server: str, xlsx: Path, shots: Path) -> None:
     """Upload, mark rows 4–6 as du_an, try an impossible group, mark A10 as a
     narrative cell, design a two-section outline, publish."""
     page.goto(server + "/bieu-mau/")
@@ -79,7 +79,10 @@ def _design(page: Page, server: str, xlsx: Path) -> None:
     page.click("#save-cell")
     page.wait_for_selector("text=Đã cập nhật ô Dự án!A10")
     assert page.locator('td[data-address="Dự án!A10"].role-narrative').count() == 1
-    for title, required, limit in (("Tình hình chung", True, "200"), ("Kiến nghị", True, "")):
+    for title, required, limit in (
+        ("Tình hình chung", True, "200"),
+        ("Kiến nghị", True, ""),
+    ):
         page.click("#outline-add")
         row = page.locator("#outline-table tr.outline-row").last
         row.locator(".o-title").fill(title)
@@ -89,26 +92,9 @@ def _design(page: Page, server: str, xlsx: Path) -> None:
         row.locator(".o-limit").fill(limit)
     page.click("#outline-save")
     page.wait_for_selector("text=Đã lưu mẫu đề cương (2 mục)")
-    page.screenshot(path=str(SHOTS / "designer-marks.png"), full_page=True)
+    page.screenshot(path=str(shots / "designer-marks.png"), full_page=True)
     page.click("#publish")
     page.wait_for_selector("text=Đã phát hành phiên bản 1")
-
-
-def _linked_regime(app: Any) -> str:
-    with app.app_context():
-        form = Form.objects.get(name="Dự án và thuyết minh")
-        chain = config.ensure_default_chain(now=NOW)
-        regime = config.create_regime(
-            {"name": "Báo cáo dự án tháng", "kind": "dinh_ky", "content": "linked",
-             "reporting_units": ["28249"], "receiving_unit": "SKHCN",
-             "methods": ["he_thong"], "cutoff": {"kind": "nd09"},
-             "deadline": {"kind": "day_of_last_month", "days": 20}, "frequency": "month",
-             "form_id": str(form.pk), "form_version": 1, "guidance": "Nhập và viết",
-             "chain_id": str(chain.pk)},
-            actor="SKHCN.thietke", now=NOW, publish=True,
-        )
-        wf.open_period(str(regime.pk), "2026-M03", actor="system", now=NOW)
-        return str(Submission.objects(unit="28249").first().pk)
 
 
 def _write(page: Page, key: str, html: str) -> None:
@@ -135,32 +121,50 @@ def test_designer_outline_and_official_narrative(
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         _login(page, server, "SKHCN.thietke", password)
-        _design(page, server, xlsx)
-        sub_id = _linked_regime(app)
-        official = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        _design(page, server, xlsx, tmp_path)
+        with app.app_context():
+            form = Form.objects.get(name="Dự án và thuyết minh")
+            sub_id = kit.open_regime(str(form.pk))
+        official = browser.new_context(
+            viewport={"width": 1400, "height": 900}
+        ).new_page()
         _login(official, server, "28249.nhaplieu", password)
         official.goto(f"{server}/bao-cao/{sub_id}")
         assert official.locator('tr.bc-rep[data-repeat="du_an"]').count() >= 1
         assert official.locator(".bc-nar-editor").count() == 2
-        _write(official, "m1", "<p>Đoạn hai <b>đậm</b></p><script>window.pwned=1</script>"
-                               "<img src=x onerror=\"window.pwned=2\">")
+        _write(
+            official,
+            "m1",
+            "<p>Đoạn hai <b>đậm</b></p><script>window.pwned=1</script>"
+            '<img src=x onerror="window.pwned=2">',
+        )
         official.locator("#narrative-status").filter(
-            has_text="Đã lưu phần thuyết minh lúc").wait_for(timeout=10000)
-        assert "8 từ / tối đa 200" in official.inner_text('.bc-nar-count[data-key="m1"]')
-        official.screenshot(path=str(SHOTS / "designer-narrative.png"), full_page=True)
+            has_text="Đã lưu phần thuyết minh lúc"
+        ).wait_for(timeout=10000)
+        assert "8 từ / tối đa 200" in official.inner_text(
+            '.bc-nar-count[data-key="m1"]'
+        )
+        official.screenshot(path=str(tmp_path / "designer-narrative.png"), full_page=True)
         with app.app_context():
             stored = Submission.objects.get(pk=sub_id).narrative_sections["m1"]
-        assert "<b>đậm</b>" in stored and "script" not in stored and "onerror" not in stored
+        assert (
+            "<b>đậm</b>" in stored
+            and "script" not in stored
+            and "onerror" not in stored
+        )
         official.click("#action-submit button")
         official.wait_for_load_state()
         body = official.inner_text("body")
         assert "mục bắt buộc của đề cương chưa có nội dung: 'Kiến nghị'" in body
-        official.screenshot(path=str(SHOTS / "designer-submit-refused.png"), full_page=True)
+        official.screenshot(
+            path=str(tmp_path / "designer-submit-refused.png"), full_page=True
+        )
         official.goto(f"{server}/bao-cao/{sub_id}")
         assert "<b>đậm</b>" in official.inner_html('.bc-nar-editor[data-key="m1"]')
         _write(official, "m2", "<ul><li>Tăng vốn</li></ul>")
         official.locator("#narrative-status").filter(
-            has_text="Đã lưu phần thuyết minh lúc").wait_for(timeout=10000)
+            has_text="Đã lưu phần thuyết minh lúc"
+        ).wait_for(timeout=10000)
         official.click("#action-submit button")
         official.wait_for_selector("#state")
         assert official.evaluate("window.pwned") is None
