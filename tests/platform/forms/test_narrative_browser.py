@@ -130,7 +130,8 @@ def test_designer_outline_and_official_narrative(
         ).new_page()
         _login(official, server, "28249.nhaplieu", password)
         official.goto(f"{server}/bao-cao/{sub_id}")
-        assert official.locator('tr.bc-rep[data-repeat="du_an"]').count() >= 1
+        assert official.locator('tr.bc-rep[data-repeat="du_an"]').count() == 3
+        assert official.locator('.bc-add[data-repeat="du_an"]').is_disabled()  # max 3
         assert official.locator(".bc-nar-editor").count() == 2
         _write(
             official,
