@@ -61,11 +61,14 @@ def _require_designer() -> Any:
     return user
 
 
-def _diagnostics_by_cell(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def diagnostics_by_cell(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Diagnostics keyed by the address of the cell they are shown at; one about a
+    range (FD007 ``A1:H40``) is shown at the range's first cell."""
     found: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if item.get("sheet") and item.get("cell"):
-            found.setdefault(f"{item['sheet']}!{item['cell']}", []).append(item)
+            first = str(item["cell"]).split(":", 1)[0]
+            found.setdefault(f"{item['sheet']}!{first}", []).append(item)
     return found
 
 
@@ -171,7 +174,7 @@ class FormsView(BaseView):
             cells=cell_facts(docs),
             overrides=form.overrides(),
             diagnostics=form.warnings,
-            by_cell=_diagnostics_by_cell(list(form.warnings)),
+            by_cell=diagnostics_by_cell(list(form.warnings)),
             versions=service.versions(form_id),
             selected=request.args.get("cell", ""),
             roles=[(r, ROLE_NAMES[r]) for r in ROLES],

@@ -243,3 +243,17 @@ def test_bad_outline_keeps_the_stored_one(
             marks.set_outline(form_id, {"title": "x", "sections": sections}, now=NOW)
         assert caught.value.message == service.FormCode.FS016.format(problems=problem)
         assert _stored(form_id) == stored
+
+
+def test_diagnostics_are_placed_at_cells() -> None:
+    """FM-08: a diagnostic about a cell is shown at it, one about a range
+    (FD007 used range trimmed) at the range's first cell; others only listed."""
+    from baocao.platform.views.forms import diagnostics_by_cell
+
+    trimmed = {"code": "FD007", "sheet": "Biểu", "cell": "A1:H40"}
+    at_cell = {"code": "FD021", "sheet": "Biểu", "cell": "D9"}
+    general = {"code": "FD022", "sheet": "", "cell": ""}
+    assert diagnostics_by_cell([trimmed, at_cell, general]) == {
+        "Biểu!A1": [trimmed],
+        "Biểu!D9": [at_cell],
+    }
