@@ -228,7 +228,8 @@ def registered_fingerprints(username: str) -> set[str]:
 
 
 def bound_data(sub: Submission) -> dict[str, Any]:
-    """What is attached to the PDF before signing: the data with its identity.
+    """What is attached to the PDF before signing: the data (cells and the
+    narrative text) with its identity.
 
     The identity (regime, period, unit, form version) keeps a signed PDF of one
     submission from being reused for another that happens to hold the same data.
@@ -241,6 +242,7 @@ def bound_data(sub: Submission) -> dict[str, Any]:
         "form": sub.form_id,
         "form_version": sub.form_version,
         "data": sub.get_data(),
+        "narrative": sub.narrative or "",
     }
 
 
