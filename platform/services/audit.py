@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     "period.deadline": "Điều chỉnh hạn báo cáo",
     "period.close": "Đóng kỳ báo cáo",
     "submission.save": "Lưu dữ liệu báo cáo",
+    "submission.import": "Nhập số liệu từ tệp Excel",
     "submission.submit": "Trình báo cáo",
     "submission.approve": "Phê duyệt báo cáo",
     "submission.return": "Trả lại báo cáo",

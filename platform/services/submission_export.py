@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from baocao.form_designer.fill import fill_workbook
+from baocao.form_designer.roundtrip import form_stamp
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Regime, Submission
 from baocao.platform.services.errors import Code, ServiceError
@@ -75,7 +76,8 @@ def export_submission(
         )
     else:
         template = _source(regime, load_source)
-        body = fill_workbook(template, compiled, data, computed)
+        stamp = form_stamp(regime.form_id, regime.form_version, compiled.source_sha256)
+        body = fill_workbook(template, compiled, data, computed, stamp=stamp)
     return ExportedFile(body, _MIMETYPES[fmt], f"{name}.{fmt}")
 
 
