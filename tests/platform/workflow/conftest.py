@@ -3,8 +3,11 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +15,9 @@ from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from playwright.sync_api import sync_playwright
+from support import require
+from werkzeug.serving import make_server
 
 
 @pytest.fixture
@@ -97,3 +103,53 @@ def _open_monthly_regime(
     )
     wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
     return str(regime.pk), str(Submission.objects(unit="28249").first().pk)
+
+
+#: Debian's Chromium (BAOCAO_CHROMIUM overrides), launched as helper_rules say.
+CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """The test app served on a free loopback port; yields its base URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """A headless Chromium (skips locally, fails in CI, when it is missing)."""
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_login(browser: Any, password: str) -> Any:
+    """``browser_login(base_url, username)`` → a page signed in, in its own context."""
+
+    def login(base_url: str, username: str) -> Any:
+        context = browser.new_context(locale="vi-VN", accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{base_url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return login
