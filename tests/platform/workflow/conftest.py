@@ -4,20 +4,19 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from baocao.form_designer import compile_workbook
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from playwright.sync_api import sync_playwright
-from support import require
-from werkzeug.serving import make_server
+from support import SHARED, require, serve
 
 
 @pytest.fixture
@@ -118,12 +117,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def live_server(app: Any) -> Iterator[str]:
     """The test app served on a free loopback port; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -153,3 +148,31 @@ def browser_login(browser: Any, password: str) -> Any:
         return page
 
     return login
+
+
+#: The template most entry-page tests fill (one sheet, 56 inputs, formulas).
+KTXH = SHARED / "templates" / "bieu01_ktxh.xlsx"
+
+
+@pytest.fixture(scope="session")
+def ktxh_form() -> Any:
+    """bieu01_ktxh compiled (once per session)."""
+    return compile_workbook(KTXH.read_bytes())
+
+
+@pytest.fixture
+def ktxh_draft(app: Any, ktxh_form: Any, make_user: Any, monthly_regime: Any) -> Any:
+    """``ktxh_draft(accounts)`` → 28249's draft of a regime on bieu01_ktxh (form
+    ``ktxh`` version 1); the app's form loader and source loader serve it."""
+
+    def make(accounts: list[tuple[str, Any, str]]) -> str:
+        app.extensions["baocao_form_loader"] = lambda form_id, version: (
+            ktxh_form if (form_id, version) == ("ktxh", 1) else None
+        )
+        app.extensions["baocao_form_source"] = lambda form_id, version: (
+            KTXH.read_bytes()
+        )
+        with app.app_context():
+            return monthly_regime(make_user, accounts, "ktxh", "Nhập số liệu")[1]
+
+    return make

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.settings import Secret, Settings
-from werkzeug.serving import make_server
 
 ACCOUNTS = [
     ("28249.nhaplieu", Role.DATA_ENTRY, "28249"),
@@ -28,35 +25,14 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def server(
-    app: Any, make_user: Any, monthly_regime: Any, password: str
-) -> Iterator[dict[str, Any]]:
+    app: Any, make_user: Any, monthly_regime: Any, password: str, live_server: str
+) -> dict[str, Any]:
     """The app on a loopback port, with a regime opened for 2026-M03."""
     with app.app_context():
         regime_id, sub_id = monthly_regime(
             make_user, ACCOUNTS, "f", "Nhập, duyệt, ký, gửi"
         )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{httpd.server_port}",
-        "sub": sub_id,
-        "regime": regime_id,
-        "password": password,
-    }
-    httpd.shutdown()
-    thread.join(5)
-
-
-def _login(browser: Any, server: dict[str, Any], username: str) -> Any:
-    context = browser.new_context(locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{server['url']}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", server["password"])
-    page.click("[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return {"url": live_server, "sub": sub_id, "regime": regime_id}
 
 
 def _act(page: Any, server: dict[str, Any], action: str, **fields: str) -> None:
@@ -69,12 +45,12 @@ def _act(page: Any, server: dict[str, Any], action: str, **fields: str) -> None:
 
 @pytest.mark.browser
 def test_four_users_walk_the_chain_in_the_browser(
-    browser: Any, server: dict[str, Any]
+    browser_login: Any, server: dict[str, Any]
 ) -> None:
     """WF-B01: enter, submit, approve, sign, send, return with a cell comment,
     resubmit, and accept, each user in their own browser context."""
     entry, leader, sender, receiver = (
-        _login(browser, server, name) for name, _role, _unit in ACCOUNTS
+        browser_login(server["url"], name) for name, _role, _unit in ACCOUNTS
     )
     entry.goto(f"{server['url']}/bao-cao/viec-can-lam")
     assert entry.locator("#inbox tr[data-unit='28249']").count() == 1

@@ -16,7 +16,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from baocao.form_designer import compile_workbook
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.settings import Secret, Settings
@@ -33,29 +32,15 @@ ACCOUNTS = [
 SHOTS = Path(tempfile.gettempdir())  # screenshots stay out of git
 
 
-@pytest.fixture(scope="module")
-def compiled() -> Any:
-    return compile_workbook(TEMPLATE.read_bytes())
-
-
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, secret_key=Secret("kiem-thu-excel-tron-" * 3))
 
 
 @pytest.fixture
-def site(
-    app: Any, compiled: Any, make_user: Any, monthly_regime: Any, live_server: str
-) -> dict[str, Any]:
+def site(ktxh_draft: Any, live_server: str) -> dict[str, Any]:
     """A draft of bieu01_ktxh for 28249 with two data-entry accounts, served."""
-    app.extensions["baocao_form_loader"] = lambda form_id, version: (
-        compiled if (form_id, version) == ("ktxh", 1) else None
-    )
-    app.extensions["baocao_form_source"] = lambda form_id, version: (
-        TEMPLATE.read_bytes()
-    )
-    with app.app_context():
-        sub_id = monthly_regime(make_user, ACCOUNTS, "ktxh", "Nhập số liệu")[1]
+    sub_id = ktxh_draft(ACCOUNTS)
     return {
         "url": live_server,
         "sub": sub_id,

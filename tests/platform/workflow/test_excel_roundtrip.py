@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from baocao.form_designer import Code, compile_workbook
+from baocao.form_designer import Code
 from baocao.platform.models import AuditEvent
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
@@ -30,9 +30,9 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _FIELD = re.compile(r'name="(version|changes|filename|labels)" value="([^"]*)"')
 
 
-@pytest.fixture(scope="module")
-def compiled() -> Any:
-    return compile_workbook(TEMPLATE.read_bytes())
+@pytest.fixture
+def compiled(ktxh_form: Any) -> Any:
+    return ktxh_form
 
 
 @pytest.fixture
@@ -41,16 +41,9 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def sub_id(app: Any, compiled: Any, make_user: Any, monthly_regime: Any) -> str:
-    """A draft (D9 = 100 saved) of a regime whose form is bieu01_ktxh."""
-    app.extensions["baocao_form_loader"] = lambda form_id, version: (
-        compiled if (form_id, version) == ("ktxh", 1) else None
-    )
-    app.extensions["baocao_form_source"] = lambda form_id, version: (
-        TEMPLATE.read_bytes()
-    )
-    with app.app_context():
-        return monthly_regime(make_user, ACCOUNTS, "ktxh", "Nhập số liệu")[1]
+def sub_id(ktxh_draft: Any) -> str:
+    """A draft of a regime whose form is bieu01_ktxh."""
+    return ktxh_draft(ACCOUNTS)
 
 
 def _token(client: Any, sub_id: str) -> str:
