@@ -43,4 +43,5 @@ def serve(app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
-        thread.join(timeout=5)
+        server.server_close()
+        thread.join(timeout=10)

@@ -5,7 +5,6 @@ Screenshots go to /tmp/roundtrip-*.png (outside git) to be looked at.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import shutil
@@ -18,7 +17,6 @@ import openpyxl
 import pytest
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
-from baocao.platform.settings import Secret, Settings
 from support import SHARED, require
 
 TEMPLATE = SHARED / "templates" / "bieu01_ktxh.xlsx"
@@ -30,11 +28,6 @@ ACCOUNTS = [
     ("28249.nhaplieu2", Role.DATA_ENTRY, "28249"),
 ]
 SHOTS = Path(tempfile.gettempdir())  # screenshots stay out of git
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, secret_key=Secret("kiem-thu-excel-tron-" * 3))
 
 
 @pytest.fixture

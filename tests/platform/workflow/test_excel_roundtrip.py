@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import io
 import json
@@ -16,7 +15,6 @@ from baocao.form_designer import Code
 from baocao.platform.models import AuditEvent
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
-from baocao.platform.settings import Secret, Settings
 from support import SHARED
 
 TEMPLATE = SHARED / "templates" / "bieu01_ktxh.xlsx"
@@ -28,16 +26,6 @@ ACCOUNTS = [
 ]
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _FIELD = re.compile(r'name="(version|changes|filename|labels)" value="([^"]*)"')
-
-
-@pytest.fixture
-def compiled(ktxh_form: Any) -> Any:
-    return ktxh_form
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, secret_key=Secret("kiem-thu-excel-" * 4))
 
 
 @pytest.fixture
@@ -149,7 +137,7 @@ def test_upload_preview_then_apply_as_one_save(
 
 
 def test_wrong_cells_are_listed_and_nothing_applies(
-    app: Any, client: Any, auth: Any, sub_id: str, compiled: Any
+    app: Any, client: Any, auth: Any, sub_id: str, ktxh_form: Any
 ) -> None:
     """RT-03: a wrong type, an overwritten formula and an edited label are each
     listed with their message; no "Áp dụng" button; stored data unchanged."""
@@ -162,7 +150,7 @@ def test_wrong_cells_are_listed_and_nothing_applies(
     assert response.status_code == 422
     assert "Tệp có 3 lỗi; chưa áp dụng thay đổi nào." in page
     wrong_type = Code.FD031.format(sheet=SHEET, cell="F9", value="'nhiều'", kind="số")
-    formula = compiled.formulas["cells"][H9]["formula"]
+    formula = ktxh_form.formulas["cells"][H9]["formula"]
     overwritten = Code.FD033.format(sheet=SHEET, cell="H9", value="3", formula=formula)
     text = html.unescape(page)
     assert wrong_type in text and overwritten in text and "FD030" in text
