@@ -93,7 +93,7 @@ def apply_upload(
         compute=workflow_forms.compute_for(regime, load),
     )
     audit.record(
-        saved.history[-1].get("actor", ""),
+        str(getattr(actor, "username", actor)),
         "submission.import",
         f"submission:{saved.pk}",
         now=now,
