@@ -183,6 +183,17 @@ class Code(DetailEnum):
         "Địa chỉ {value} không có trong biểu mẫu. Hãy dùng địa chỉ dạng 'Tên sheet!D9' "
         "của một ô nhập liệu.",
     )
+    FD033 = Detail(
+        "formula cell overwritten",
+        _WHERE + "Ô này là ô công thức {formula} nhưng trong tệp đã bị ghi đè hoặc "
+        "sửa thành {value}. Hãy khôi phục công thức (hoặc tải lại tệp Excel từ trang "
+        "báo cáo) rồi chỉ nhập số liệu vào các ô nhập liệu.",
+    )
+    FD034 = Detail(
+        "file of another form",
+        "Tệp tải lên không phải tệp Excel của biểu mẫu này ({value}). Hãy bấm 'Tải "
+        "Excel' trên trang của chính báo cáo này, nhập số liệu vào tệp đó rồi tải lên.",
+    )
 
 
 class Severity(enum.Enum):

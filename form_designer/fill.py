@@ -107,6 +107,8 @@ def fill_workbook(
     compiled: CompiledForm,
     inputs: Mapping[str, Any],
     computed: Mapping[str, Any] | None = None,
+    *,
+    stamp: str | None = None,
 ) -> bytes:
     """Return the template with ``inputs`` written and ``computed`` cached.
 
@@ -114,10 +116,15 @@ def fill_workbook(
     :param compiled: its CompiledForm (tells which cells are inputs, of what kind).
     :param inputs: values keyed ``Sheet!A1``; a blank clears the cell.
     :param computed: values of formula cells (from the Calculator), optional.
+    :param stamp: written as the ``dc:identifier`` core property, so that an
+        upload of the copy can be matched with its form version
+        (:func:`~baocao.form_designer.roundtrip.form_stamp`).
     :raises FillError: listing every key that is not an input or has a wrong type.
     """
     values = _check(compiled, inputs)
     book, _ = load_openpyxl(template)
+    if stamp is not None:
+        book.properties.identifier = stamp
     sheets = {ws.title: ws for ws in book.worksheets}
     for address, value in values.items():
         sheet, cell = address.rsplit("!", 1)

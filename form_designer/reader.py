@@ -101,7 +101,13 @@ def read_workbook(data: bytes, limits: Limits | None = None) -> Workbook:
     book, diagnostics = load_openpyxl(data, limits)
     sheets = tuple(_read_sheet(ws, diagnostics) for ws in book.worksheets)
     names = _read_names(book)
-    return Workbook(sheets=sheets, defined_names=names, warnings=tuple(diagnostics))
+    identifier = getattr(book.properties, "identifier", None)
+    return Workbook(
+        sheets=sheets,
+        defined_names=names,
+        warnings=tuple(diagnostics),
+        identifier=nfc(identifier) if isinstance(identifier, str) else None,
+    )
 
 
 def _merges(

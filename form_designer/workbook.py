@@ -149,6 +149,9 @@ class Workbook:
     defined_names: tuple[DefinedName, ...]
     warnings: tuple[object, ...] = ()
     """Diagnostics (warnings) found while reading."""
+    identifier: str | None = None
+    """The document's ``dc:identifier`` core property: the stamp that
+    :func:`~baocao.form_designer.fill.fill_workbook` writes into a filled copy."""
 
     def sheet(self, name: str) -> Sheet | None:
         """The sheet with this title, compared case-insensitively like Excel."""

@@ -138,11 +138,10 @@ def input_cell(
         fmt = DisplayFormat("percent", 2, False)
     invalid, error = _error_html(ctx, key)
     label = prop.get("title") or key
-    help_text = prop.get("description")
-    tooltip = f' title="{escape(help_text)}"' if help_text else ""
     required = ' aria-required="true"' if prop.get("x-required") else ""
     aria_invalid = ' aria-invalid="true"' if invalid else ""
     element_id = ctx.element_id(key)
+    tooltip, note = _help(prop.get("description"), element_id)
     common = (
         f' class="bc-in" id="{element_id}" name="{escape(key)}"'
         f' data-key="{escape(key)}"'
@@ -151,7 +150,28 @@ def input_cell(
     )
     control = _control(kind, common, value, fmt=fmt, prop=prop, ctx=ctx)
     numeric = " bc-num" if kind in NUMERIC_KINDS else ""
-    return f'<td class="bc-i{numeric}{invalid} {css}"{span}>{control}{error}</td>'
+    helped = " bc-help" if note else ""
+    return (
+        f'<td class="bc-i{numeric}{invalid}{helped} {css}"{span}>'
+        f"{control}{note}{error}</td>"
+    )
+
+
+def _help(text: Any, element_id: str) -> tuple[str, str]:
+    """(control attributes, note element) for the designer's help text of a cell.
+
+    The text is the control's tooltip for the mouse and, through
+    ``aria-describedby``, its accessible description for screen readers; the
+    cell shows a corner mark like an Excel comment.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return "", ""
+    shown = escape(text.strip())
+    note_id = f"{element_id}-h"
+    return (
+        f' title="{shown}" aria-describedby="{note_id}"',
+        f'<span class="bc-note" id="{note_id}" hidden>{shown}</span>',
+    )
 
 
 def computed_cell(

@@ -7,9 +7,14 @@ browser or service into a failure, so CI cannot go green by skipping.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -26,3 +31,17 @@ def require(condition: bool, what: str) -> None:
     if os.environ.get("BAOCAO_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{what} is required (BAOCAO_REQUIRE_SERVICES=1) but missing")
     pytest.skip(f"{what} is not available")
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -46,6 +46,7 @@ ACTION_LABELS: dict[str, str] = {
     "period.close": "Đóng kỳ báo cáo",
     "period.remind": "Nhắc nhở đơn vị chưa nộp báo cáo",
     "submission.save": "Lưu dữ liệu báo cáo",
+    "submission.import": "Nhập số liệu từ tệp Excel",
     "submission.submit": "Trình báo cáo",
     "submission.approve": "Phê duyệt báo cáo",
     "submission.return": "Trả lại báo cáo",

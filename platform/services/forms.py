@@ -281,7 +281,18 @@ def _compiled(pk: str, documents_json: str, sha: str, compiler: str) -> Compiled
     """Versions never change, so their parsed documents are kept (keyed by the text)."""
     del pk
     docs = json.loads(documents_json)
-    return CompiledForm(docs["schema"], docs["layout"], docs["formulas"], sha, compiler)
+    schema = _with_help(docs["schema"], docs.get("help") or {})
+    return CompiledForm(schema, docs["layout"], docs["formulas"], sha, compiler)
+
+
+def _with_help(schema: dict[str, Any], helps: dict[str, str]) -> dict[str, Any]:
+    """The designer's help texts as each input's ``description`` (a JSON Schema
+    annotation: validation ignores it, the entry grid shows it at the cell)."""
+    properties = schema.get("properties", {})
+    for address, text in helps.items():
+        if isinstance(properties.get(address), dict) and text:
+            properties[address] = {**properties[address], "description": text}
+    return schema
 
 
 def load_outline(form_id: str, version: int | None) -> dict[str, Any] | None:

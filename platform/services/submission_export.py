@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from baocao.form_designer.fill import fill_workbook
+from baocao.form_designer.roundtrip import form_stamp
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Regime, Submission
 from baocao.platform.services.errors import Code, ServiceError
@@ -77,7 +78,8 @@ def export_submission(
         body = render_document(sub, regime, load_compiled=load_compiled, now=now).data
     else:
         template = _source(regime, load_source)
-        body = fill_workbook(template, compiled, data, computed)
+        stamp = form_stamp(regime.form_id, regime.form_version, compiled.source_sha256)
+        body = fill_workbook(template, compiled, data, computed, stamp=stamp)
     return ExportedFile(body, _MIMETYPES[fmt], f"{name}.{fmt}")
 
 

@@ -115,6 +115,25 @@ def _parse_value(text: str, prop: dict[str, Any]) -> Any:
     return value
 
 
+def load_visible(submission_id: str) -> tuple[Submission, Regime, Any]:
+    """The submission, its regime and chain, if the signed-in user may see it."""
+    sub = service.get_submission(submission_id)
+    regime = config.get_regime(sub.regime_id)
+    if not service.can_view(_user(), sub, regime, _now()):
+        raise _forbid("xem báo cáo")
+    return sub, regime, config.get_chain(regime.chain_id).chain()
+
+
+def may_enter_data(sub: Submission, regime: Regime, chain: Any) -> bool:
+    """The signed-in user may enter data now (first step, draft or returned)."""
+    holder = service.actor_for(_user(), sub, regime, _now())
+    return (
+        sub.step == 0
+        and sub.state in ("draft", "returned")
+        and holder.can_act_at(chain.steps[0])
+    )
+
+
 class WorkflowView(BaseView):
     """The inbox and the form view of one submission (fill, approve, return…)."""
 
@@ -144,11 +163,7 @@ class WorkflowView(BaseView):
         )
 
     def _load(self, submission_id: str) -> tuple[Submission, Regime, Any]:
-        sub = service.get_submission(submission_id)
-        regime = config.get_regime(sub.regime_id)
-        if not service.can_view(_user(), sub, regime, _now()):
-            raise _forbid("xem báo cáo")
-        return sub, regime, config.get_chain(regime.chain_id).chain()
+        return load_visible(submission_id)
 
     @expose("/<submission_id>")
     @has_access
@@ -182,13 +197,7 @@ class WorkflowView(BaseView):
         )
 
     def _editable(self, sub: Submission, regime: Regime, chain: Any) -> bool:
-        """The signed-in user may enter data now (first step, draft or returned)."""
-        holder = service.actor_for(_user(), sub, regime, _now())
-        return (
-            sub.step == 0
-            and sub.state in ("draft", "returned")
-            and holder.can_act_at(chain.steps[0])
-        )
+        return may_enter_data(sub, regime, chain)
 
     def _form_html(
         self, sub: Submission, regime: Regime, *, readonly: bool

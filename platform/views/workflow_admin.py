@@ -23,6 +23,7 @@ from baocao.platform.views.workflow import (
     _now,
     _user,
 )
+from baocao.platform.views.workflow_files import SubmissionFilesView
 from baocao.platform.workflow.chains import CHAIN_ROLES, UNIT_NAMES, Action, ActorUnit
 from baocao.platform.workflow.regime import CONTENTS, KINDS, METHODS
 from flask import flash, redirect, request, url_for
@@ -263,6 +264,7 @@ def register_workflow_views(appbuilder: Any) -> None:
     appbuilder.add_view(
         WorkflowView, "Việc cần làm", icon="fa-inbox", category="Báo cáo"
     )
+    appbuilder.add_view_no_menu(SubmissionFilesView)
     appbuilder.add_view(
         RegimesView, "Chế độ báo cáo", icon="fa-calendar", category="Báo cáo"
     )

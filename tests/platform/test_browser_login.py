@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import require
-from werkzeug.serving import make_server
-
 from baocao.platform.roles import Role
 from baocao.platform.services.units import seed_dongthap
+from support import require, serve
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -25,15 +22,8 @@ def live_server(app, make_user) -> Iterator[str]:
     with app.app_context():
         seed_dongthap()
     make_user("SKHCN.tonghop", Role.AGGREGATOR, "SKHCN")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,7 +10,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services.units import seed_dongthap
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
+from support import serve
 
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
@@ -55,9 +54,5 @@ def token() -> Callable[[FlaskClient, str], str]:
 @pytest.fixture
 def live_server(units_app: Flask) -> Iterator[str]:
     """The app served on a loopback port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, units_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serve(units_app) as url:
+        yield url

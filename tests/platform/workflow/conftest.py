@@ -10,33 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from baocao.form_designer import compile_workbook
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from playwright.sync_api import sync_playwright
-from support import require
-
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium for the browser tests (skips, or fails in CI, without it)."""
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        yield browser
-        browser.close()
+from support import SHARED, require, serve
 
 
 @pytest.fixture
@@ -122,6 +103,80 @@ def _open_monthly_regime(
     )
     wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
     return str(regime.pk), str(Submission.objects(unit="28249").first().pk)
+
+
+#: Debian's Chromium (BAOCAO_CHROMIUM overrides), launched as helper_rules say.
+CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """The test app served on a free loopback port; yields its base URL."""
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """A headless Chromium (skips locally, fails in CI, when it is missing)."""
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_login(browser: Any, password: str) -> Any:
+    """``browser_login(base_url, username)`` → a page signed in, in its own context."""
+
+    def login(base_url: str, username: str) -> Any:
+        context = browser.new_context(locale="vi-VN", accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{base_url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return login
+
+
+#: The template most entry-page tests fill (one sheet, 56 inputs, formulas).
+KTXH = SHARED / "templates" / "bieu01_ktxh.xlsx"
+
+
+@pytest.fixture(scope="session")
+def ktxh_form() -> Any:
+    """bieu01_ktxh compiled (once per session)."""
+    return compile_workbook(KTXH.read_bytes())
+
+
+@pytest.fixture
+def ktxh_draft(app: Any, ktxh_form: Any, make_user: Any, monthly_regime: Any) -> Any:
+    """``ktxh_draft(accounts)`` → 28249's draft of a regime on bieu01_ktxh (form
+    ``ktxh`` version 1); the app's form loader and source loader serve it."""
+
+    def make(accounts: list[tuple[str, Any, str]]) -> str:
+        app.extensions["baocao_form_loader"] = lambda form_id, version: (
+            ktxh_form if (form_id, version) == ("ktxh", 1) else None
+        )
+        app.extensions["baocao_form_source"] = lambda form_id, version: (
+            KTXH.read_bytes()
+        )
+        with app.app_context():
+            return monthly_regime(make_user, accounts, "ktxh", "Nhập số liệu")[1]
+
+    return make
 
 
 # --- three communes reporting to SKHCN (notification and reminder tests) ------

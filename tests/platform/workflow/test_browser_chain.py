@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.settings import Secret, Settings
 from signing_support import PKI, pki, sign_outside
 from support import SHARED
-from werkzeug.serving import make_server
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 ACCOUNTS = [
@@ -48,8 +45,8 @@ def settings(settings: Settings, tmp_path: Path, password: str) -> Settings:
 
 @pytest.fixture
 def server(
-    app: Any, make_user: Any, monthly_regime: Any, password: str
-) -> Iterator[dict[str, Any]]:
+    app: Any, make_user: Any, monthly_regime: Any, live_server: str
+) -> dict[str, Any]:
     """The app on a loopback port, with a regime opened for 2026-M03."""
     with app.app_context():
         regime_id, sub_id = monthly_regime(
@@ -58,28 +55,7 @@ def server(
         signatures.register_certificate(
             "28249.lanhdao", pki("leader.pem"), actor="admin", now=NOW
         )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{httpd.server_port}",
-        "sub": sub_id,
-        "regime": regime_id,
-        "password": password,
-    }
-    httpd.shutdown()
-    thread.join(5)
-
-
-def _login(browser: Any, server: dict[str, Any], username: str) -> Any:
-    context = browser.new_context(locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{server['url']}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", server["password"])
-    page.click("[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return {"url": live_server, "sub": sub_id, "regime": regime_id}
 
 
 def _sign(page: Any, server: dict[str, Any]) -> None:
@@ -104,12 +80,12 @@ def _act(page: Any, server: dict[str, Any], action: str, **fields: str) -> None:
 
 @pytest.mark.browser
 def test_four_users_walk_the_chain_in_the_browser(
-    browser: Any, server: dict[str, Any]
+    browser_login: Any, server: dict[str, Any]
 ) -> None:
     """WF-B01: enter, submit, approve, sign, send, return with a cell comment,
     resubmit, and accept, each user in their own browser context."""
     entry, leader, sender, receiver = (
-        _login(browser, server, name) for name, _role, _unit in ACCOUNTS
+        browser_login(server["url"], name) for name, _role, _unit in ACCOUNTS
     )
     entry.goto(f"{server['url']}/bao-cao/viec-can-lam")
     assert entry.locator("#inbox tr[data-unit='28249']").count() == 1
@@ -164,8 +140,13 @@ def test_four_users_walk_the_chain_in_the_browser(
 
 @pytest.fixture
 def signing_server(
-    app: Any, make_user: Any, monthly_regime: Any, password: str, tmp_path: Path
-) -> Iterator[dict[str, Any]]:
+    app: Any,
+    make_user: Any,
+    monthly_regime: Any,
+    password: str,
+    tmp_path: Path,
+    live_server: str,
+) -> dict[str, Any]:
     """The app serving an approved report of form bieu01_ktxh; the demo leader
     certificates registered as ``baocao demo`` registers them."""
     compiled = compile_workbook(
@@ -186,28 +167,23 @@ def signing_server(
         sub = wf.save_data(sub_id, {"Biểu 01-KTXH!D17": 40}, 1, entry, now=NOW)
         sub = wf.act(sub_id, "submit", sub.version, entry, now=NOW)
         wf.act(sub_id, "approve", sub.version, find("28249.lanhdao"), now=NOW)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{httpd.server_port}",
+    return {
+        "url": live_server,
         "sub": sub_id,
         "password": password,
         "p12": demo.p12["28249.lanhdao"],
     }
-    httpd.shutdown()
-    thread.join(5)
 
 
 @pytest.mark.browser
 def test_leader_signs_with_the_demo_p12_and_the_receiver_verifies(
-    browser: Any, signing_server: dict[str, Any], tmp_path: Path
+    browser_login: Any, signing_server: dict[str, Any], tmp_path: Path
 ) -> None:
     """KY-B01: the leader signs with the demo .p12 in Chromium; the receiving unit
     sees "Hợp lệ" before accepting; a tampered copy is "Không hợp lệ"."""
     server = signing_server
     leader, sender, receiver = (
-        _login(browser, server, name) for name, _r, _u in ACCOUNTS[1:]
+        browser_login(server["url"], name) for name, _r, _u in ACCOUNTS[1:]
     )
     leader.goto(f"{server['url']}/chung-thu-so/")
     assert leader.locator("#certificates tr[data-sha256]").count() == 1

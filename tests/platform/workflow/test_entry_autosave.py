@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from baocao.form_designer import compile_workbook
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
 from baocao.platform.settings import Secret, Settings
-from playwright.sync_api import sync_playwright
-from support import SHARED, require
-from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 INPUT, DEPENDENT = "Biểu 01-KTXH!D17", "Biểu 01-KTXH!D25"
 ACCOUNTS = [
@@ -28,24 +20,15 @@ ACCOUNTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def compiled() -> Any:
-    return compile_workbook((SHARED / "templates" / "bieu01_ktxh.xlsx").read_bytes())
-
-
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, secret_key=Secret("kiem-thu-nhap-lieu-" * 3))
 
 
 @pytest.fixture
-def sub_id(app: Any, compiled: Any, make_user: Any, monthly_regime: Any) -> str:
+def sub_id(ktxh_draft: Any) -> str:
     """A draft of a regime whose form is bieu01_ktxh, for unit 28249."""
-    app.extensions["baocao_form_loader"] = lambda form_id, version: (
-        compiled if (form_id, version) == ("ktxh", 1) else None
-    )
-    with app.app_context():
-        return monthly_regime(make_user, ACCOUNTS, "ktxh", "Nhập số liệu")[1]
+    return ktxh_draft(ACCOUNTS)
 
 
 def _token(client: Any, sub_id: str) -> str:
@@ -124,58 +107,28 @@ def test_autosave_saves_refuses_stale_and_foreign(
     assert _post(client, url, body, token).status_code == 403
 
 
-@pytest.fixture
-def server(app: Any, sub_id: str, password: str) -> Iterator[dict[str, Any]]:
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{httpd.server_port}",
-        "sub": sub_id,
-        "password": password,
-    }
-    httpd.shutdown()
-    thread.join(5)
-
-
 @pytest.mark.browser
 def test_grid_recalculates_and_autosaves_in_chromium(
-    server: dict[str, Any], tmp_path: Path
+    sub_id: str, live_server: str, browser_login: Any, tmp_path: Path
 ) -> None:
     """WF-B02: type a number, see the dependent total, see "Đã lưu lúc", reload."""
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        page = browser.new_context(locale="vi-VN").new_page()
-        page.goto(f"{server['url']}/login/")
-        page.fill("input[name=username]", "28249.nhaplieu")
-        page.fill("input[name=password]", server["password"])
-        page.click("[type=submit]")
-        page.wait_for_load_state()
-        page.goto(f"{server['url']}/bao-cao/{server['sub']}")
-        cell = page.locator(f'.bc-in[data-key="{INPUT}"]')
-        cell.fill("1234")
-        cell.press("Tab")
-        total = page.locator(f'td.bc-c[data-key="{DEPENDENT}"]')
-        page.wait_for_function(
-            "el => /1[.,\\s]?234/.test(el.textContent)",
-            arg=total.element_handle(),
-            timeout=1500,  # before the 2 s autosave: the recalculation did it
-        )
-        status = page.locator("#autosave-status")
-        status.filter(has_text="Đã lưu lúc").wait_for(timeout=10000)
-        page.screenshot(path=str(tmp_path / "autosave.png"), full_page=False)
-        assert page.locator("#data-form .bc-err, #data-form .bc-invalid").count() == 0
-        assert re.fullmatch(r"Đã lưu lúc \d\d:\d\d", status.inner_text().strip())
-        page.reload()
-        assert page.locator(f'.bc-in[data-key="{INPUT}"]').input_value() == "1.234,00"
-        assert "1.234" in page.locator(f'td.bc-c[data-key="{DEPENDENT}"]').inner_text()
-        browser.close()
+    page = browser_login(live_server, "28249.nhaplieu")
+    page.goto(f"{live_server}/bao-cao/{sub_id}")
+    cell = page.locator(f'.bc-in[data-key="{INPUT}"]')
+    cell.fill("1234")
+    cell.press("Tab")
+    total = page.locator(f'td.bc-c[data-key="{DEPENDENT}"]')
+    page.wait_for_function(
+        "el => /1[.,\\s]?234/.test(el.textContent)",
+        arg=total.element_handle(),
+        timeout=1500,  # before the 2 s autosave: the recalculation did it
+    )
+    status = page.locator("#autosave-status")
+    status.filter(has_text="Đã lưu lúc").wait_for(timeout=10000)
+    page.screenshot(path=str(tmp_path / "autosave.png"), full_page=False)
+    assert page.locator("#data-form .bc-err, #data-form .bc-invalid").count() == 0
+    assert re.fullmatch(r"Đã lưu lúc \d\d:\d\d", status.inner_text().strip())
+    page.reload()
+    assert page.locator(f'.bc-in[data-key="{INPUT}"]').input_value() == "1.234,00"
+    assert "1.234" in page.locator(f'td.bc-c[data-key="{DEPENDENT}"]').inner_text()
+    page.context.close()
