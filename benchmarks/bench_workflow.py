@@ -91,7 +91,10 @@ class Client:
         response = self.conn.getresponse()
         data = response.read()
         elapsed = (time.perf_counter() - started) * 1000
-        return response.status, json.loads(data or b"null"), elapsed
+        try:
+            return response.status, json.loads(data or b"null"), elapsed
+        except ValueError:  # an HTML error page: counted as an error, not fatal
+            return response.status, data[:300].decode(errors="replace"), elapsed
 
 
 def bench_settings(instance: Path) -> Settings:
@@ -327,7 +330,9 @@ def draft_phase(run: Run, duration: float) -> float:
         client = Client(run.port, run.tokens[f"{code}.nhaplieu"])
         path = f"/api/v1/submissions/{run.subs[code]}"
         status, body, elapsed = client.call("GET", path)
-        run.record("get", status, elapsed, None)
+        run.record("get", status, elapsed, body)
+        if status != HTTPStatus.OK:
+            return
         version, n = body["version"], 0
         while time.perf_counter() < deadline:
             data = sample_data(run.cells, index, n)
