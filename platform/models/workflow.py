@@ -27,22 +27,18 @@ from mongoengine import (
     StringField,
 )
 
-_ENCODE = {".": "\uff0e", "$": "\uff04"}
-_DECODE = {v: k for k, v in _ENCODE.items()}
+_ENCODE = str.maketrans({".": "\uff0e", "$": "\uff04"})
+_DECODE = str.maketrans({"\uff0e": ".", "\uff04": "$"})
 
 
 def encode_keys(data: dict[str, Any]) -> dict[str, Any]:
     """Make cell addresses safe as MongoDB field names."""
-    return {_swap(str(k), _ENCODE): v for k, v in data.items()}
+    return {str(k).translate(_ENCODE): v for k, v in data.items()}
 
 
 def decode_keys(data: dict[str, Any] | None) -> dict[str, Any]:
     """Inverse of :func:`encode_keys`."""
-    return {_swap(k, _DECODE): v for k, v in (data or {}).items()}
-
-
-def _swap(key: str, table: dict[str, str]) -> str:
-    return "".join(table.get(ch, ch) for ch in key)
+    return {k.translate(_DECODE): v for k, v in (data or {}).items()}
 
 
 class ApprovalChain(Document):

@@ -269,9 +269,24 @@ def load_source(form_id: str, version: int | None) -> bytes:
 def load_compiled(form_id: str, version: int | None) -> CompiledForm:
     """The workflow's form loader: a published version as a ``CompiledForm``.
 
+    A numbered version never changes and is never deleted, so it is read from
+    the store once per process (every save of a report asks for it); None
+    (the latest) is looked up each time.
+
     :raises FormNotFoundError: (a ``LookupError``) for an unknown form or version.
     """
-    found = get_version(form_id, version)
+    if version is not None:
+        return _published(str(form_id), int(version))
+    return _compiled_version(get_version(form_id, version))
+
+
+@functools.lru_cache(maxsize=256)
+def _published(form_id: str, version: int) -> CompiledForm:
+    """Version ``version`` of a form; a missing one raises and is not kept."""
+    return _compiled_version(get_version(form_id, version))
+
+
+def _compiled_version(found: FormVersion) -> CompiledForm:
     return _compiled(str(found.pk), found.documents_json, found.source_sha256,
                      found.compiler_version)
 

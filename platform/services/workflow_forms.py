@@ -62,7 +62,10 @@ def compute_for(regime: Any, loader: FormLoader | None) -> Compute | None:
         errors = field_errors(validator, data)
         if errors:
             return {}, errors
-        return dict(calculator.calculate(data)), []
+        # The cached Calculator keeps its values in itself: two saves of the
+        # same form version at once would mix each other's cells.
+        with _LOCK:
+            return dict(calculator.calculate(data)), []
 
     return compute
 
