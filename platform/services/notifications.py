@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from baocao.platform.models import Grant, Unit
@@ -41,6 +41,7 @@ KIND_NAMES: dict[str, str] = {
     "late": "Trễ hạn",
     "late_summary": "Đơn vị trễ hạn",
     "reminder": "Nhắc nhở",
+    "deadline_moved": "Đổi hạn nộp",
 }
 #: Addresses that can never be delivered (RFC 2606), e.g. the demo accounts'.
 _UNDELIVERABLE = (".invalid", ".example", ".test", ".localhost")
@@ -263,6 +264,56 @@ def _after_transition(
     people = holders(step.actor_role, [unit], str(regime.pk)).get(unit, [])
     link = submission_link(str(sub.pk))
     store(build(people, kind, text, link, about, now=now, exclude=[actor]))
+
+
+def deadline_moved(
+    regime_id: str, period_key: str, deadline: date, notice: str, *, now: datetime
+) -> int:
+    """Đ.17.3: tell data entry of every reporting unit of the period that its
+    deadline moved, with the receiving unit's notice; never fails the change.
+
+    :returns: how many accounts were notified.
+    """
+    try:
+        return _deadline_moved(regime_id, period_key, deadline, notice, now=now)
+    except Exception:
+        # The new deadline is stored; a notification problem is only logged.
+        logger.exception("không báo được hạn mới của kỳ %s/%s", regime_id, period_key)
+        return 0
+
+
+def _deadline_moved(
+    regime_id: str, period_key: str, deadline: date, notice: str, *, now: datetime
+) -> int:
+    from baocao.platform.models.workflow import ApprovalChain, Regime, Submission
+
+    regime = Regime.objects(id=regime_id).first()
+    chain = ApprovalChain.objects(id=regime.chain_id).first() if regime else None
+    if regime is None or chain is None:
+        return 0
+    role = chain.chain().steps[0].actor_role
+    subs = list(
+        Submission.objects(regime_id=regime_id, period_key=period_key).only(
+            "id", "unit"
+        )
+    )
+    people = holders(role, [s.unit for s in subs], regime_id)
+    text = (
+        f"{regime.name} kỳ {period_key}: hạn nộp được điều chỉnh thành "
+        f"{deadline:%d/%m/%Y}. {notice}"
+    ).strip()
+    docs: list[Notification] = []
+    for sub in subs:
+        about = About(regime_id, period_key, sub.unit, str(sub.pk))
+        docs += build(
+            people.get(sub.unit, []),
+            "deadline_moved",
+            text,
+            submission_link(str(sub.pk)),
+            about,
+            now=now,
+        )
+    return len(store(docs))
 
 
 def unread_count(username: str) -> int:

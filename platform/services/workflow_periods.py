@@ -11,7 +11,7 @@ import logging
 from datetime import date, datetime
 
 from baocao.platform.models.workflow import Period, Regime, Submission
-from baocao.platform.services import audit
+from baocao.platform.services import audit, notifications
 from baocao.platform.services.workflow_config import (
     get_regime,
     reporting_unit_codes,
@@ -142,6 +142,7 @@ def set_deadline(
         now=now,
         details={"deadline": deadline.isoformat(), "notice": notice},
     )
+    notifications.deadline_moved(regime_id, key, deadline, notice, now=now)
     period.reload()
     return period
 

@@ -11,7 +11,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -218,6 +218,30 @@ def test_remind_button_reminds_the_pending_units_now(
         assert AuditEvent.objects(action="period.remind").count() == 1
         remind_now(site["regime"], "2026-M03", actor="SKHCN.tonghop", now=SOON)
         assert Notification.objects(kind="reminder").count() == 4
+
+
+def test_moved_deadline_is_announced_to_every_reporting_unit(
+    app: Any, site: dict[str, Any]
+) -> None:
+    """NT-14 (Đ.17.3): extending the deadline tells data entry of every unit,
+    with the notice; the new deadline is what reminders then count from."""
+    with app.app_context():
+        wf.set_deadline(
+            site["regime"],
+            "2026-M03",
+            date(2026, 3, 27),
+            actor="SKHCN.tonghop",
+            now=NOW,
+            notice="Do nghỉ lễ.",
+        )
+        text = (
+            "Báo cáo tháng kỳ 2026-M03: hạn nộp được điều chỉnh thành 27/03/2026. "
+            "Do nghỉ lễ."
+        )
+        assert [inbox_of(f"{u}.nhaplieu") for u in ("28249", "28261", "28270")] == [
+            [("deadline_moved", text)]
+        ] * 3
+        assert send_due_reminders(SOON, days=3) == []
 
 
 def _token(client: Any, path: str) -> str:
