@@ -26,7 +26,7 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit
+from baocao.platform.services import access, aggregate_cache, audit
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -50,7 +50,13 @@ from baocao.platform.workflow.errors import (
     TransitionError,
     WorkflowCode,
 )
-from baocao.platform.workflow.transitions import STATE_NAMES, Actor, decide, is_editable
+from baocao.platform.workflow.transitions import (
+    STATE_NAMES,
+    Actor,
+    State,
+    decide,
+    is_editable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -354,6 +360,8 @@ def act(
         },
     )
     sub.reload()
+    if State.ACCEPTED.value in (sub.state, event["from_state"]):
+        aggregate_cache.on_accepted(sub, now)
     return sub
 
 
