@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from baocao.platform.api.workflow_common import caller, forbid, utc_now
+from baocao.platform.api.workflow_common import (
+    caller,
+    forbid,
+    submission_json,
+    utc_now,
+)
 from baocao.platform.roles import Role
 from baocao.platform.services import access
 from baocao.platform.services import aggregate_exports as exports
+from baocao.platform.services import aggregate_levels as levels
 from baocao.platform.services import aggregation as service
 from baocao.platform.services import workflow_config as config
 from flask import Response, current_app, request
@@ -34,9 +40,12 @@ class AggregatesApi(BaseApi):
         "start_job": "post",
         "get_job": "get",
         "get_job_file": "get",
+        "fill_upper": "post",
     }
     openapi_spec_tag = "Tổng hợp báo cáo"
-    baocao_roles = (Role.AGGREGATOR, Role.VIEWER)
+    # Data entry only for fill_upper (its report filled from its aggregate); the
+    # permission service still refuses it every aggregate (report.aggregate).
+    baocao_roles = (Role.AGGREGATOR, Role.VIEWER, Role.DATA_ENTRY)
 
     def _scope(self, regime_id: str) -> tuple[Any, str]:
         """The regime and the scope unit, after the permission check (403)."""
@@ -213,6 +222,41 @@ class AggregatesApi(BaseApi):
             409: {description: Yêu cầu xuất chưa xong}
         """
         return _file(exports.job_file(exports.get_job(job_id, caller().username)))
+
+    @expose("/<regime_id>/periods/<period>/aggregate/fill", methods=["POST"])
+    @protect()
+    def fill_upper(self, regime_id: str, period: str) -> Any:
+        """Fill a unit's report to the next level from its aggregate.
+        ---
+        post:
+          summary: Lập báo cáo gửi cấp trên từ số liệu tổng hợp của đơn vị
+          description: >-
+            Chép số liệu tổng hợp (còn mới) của chế độ {regime_id} tại đơn vị của
+            báo cáo vào bản nháp của báo cáo đó trong chế độ cấp trên (cùng phiên
+            bản biểu mẫu); người gọi phải được nhập liệu cho báo cáo đó.
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    submission: {type: string}
+          responses:
+            200: {description: "{id, state, step, version, data, computed, history}"}
+            403: {description: Không được nhập liệu cho báo cáo này}
+            409: {description: Số liệu tổng hợp đang được tính lại}
+            422: {description: Khác phiên bản biểu mẫu (AG019) hoặc khác kỳ (AG020)}
+        """
+        body = request.get_json(silent=True) or {}
+        saved = levels.fill_from_aggregate(
+            str(body.get("submission", "")),
+            regime_id,
+            period,
+            caller(),
+            load_form=current_app.extensions.get("baocao_form_loader"),
+            now=utc_now(),
+        )
+        return self.response(200, **submission_json(saved))
 
 
 def _file(made: Any) -> Response:

@@ -142,13 +142,20 @@ def unit_data(sub: Submission) -> UnitData:
     A submission filled from a lower level's aggregate (``external_ref`` kind
     ``aggregate``, see :mod:`baocao.platform.services.aggregate_levels`) carries
     how many values each cell combines, so that averages and counts of the
-    upper level stay exact.
+    upper level stay exact, as long as its data is still what was filled.
     """
+    data = sub.get_data()
     ref = sub.external_ref or {}
-    counts = decode_keys(ref.get("counts")) if ref.get("kind") == "aggregate" else None
+    counts = None
+    if ref.get("kind") == "aggregate":
+        # services.workflow imports (through the cache) this module
+        from baocao.platform.services.workflow import data_hash  # noqa: PLC0415
+
+        if ref.get("data_sha256") == data_hash(data):
+            counts = decode_keys(ref.get("counts"))
     return UnitData(
         sub.unit,
-        sub.get_data(),
+        data,
         form_version=None if sub.form_version is None else str(sub.form_version),
         counts=counts,
         computed=sub.get_computed() or None,

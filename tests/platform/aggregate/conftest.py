@@ -116,6 +116,7 @@ def world(
         "compiled": compiled,
         "source": source,
         "add": add_submission,
+        "encode": encode_keys,
         "unit_calculator": Calculator(compiled).calculate,
         "compiled_calculator": lambda datas: aggregate(compiled, datas).computed,
     }
