@@ -52,6 +52,9 @@ ACTION_LABELS: dict[str, str] = {
     "submission.send": "Gửi báo cáo",
     "submission.accept": "Tiếp nhận báo cáo",
     "submission.record_outside": "Ghi nhận báo cáo nhận ngoài hệ thống",
+    "indicator.create": "Thêm chỉ tiêu",
+    "indicator.update": "Sửa chỉ tiêu",
+    "dashboard.save": "Lưu bảng điều khiển",
 }
 
 

@@ -26,7 +26,12 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, aggregate_cache, audit
+from baocao.platform.services import (
+    access,
+    aggregate_cache,
+    audit,
+    indicator_values,
+)
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -361,6 +366,7 @@ def act(
     )
     sub.reload()
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
+        indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
         aggregate_cache.on_accepted(sub, now)
     return sub
 
