@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 import pytest
+from baocao.platform.roles import Role
 from flask.testing import FlaskClient
 
 RATIO = "Biểu 01-KTXH!H9"
@@ -85,3 +86,22 @@ def test_export_csv(client: FlaskClient, world: dict[str, Any]) -> None:
     refused = _get(client, world, "SKHCN.tonghop", "/export?format=docx")
     assert refused.status_code == 422
     assert refused.get_json()["code"] == "AG011"
+
+
+def test_openapi_describes_the_aggregate_endpoints(
+    client: FlaskClient, make_user: Any, auth: Any
+) -> None:
+    """API-6: exports, jobs and the multi-level fill are in the OpenAPI document,
+    with the formats of DESIGN.md §8 and the job states."""
+    make_user("admin", Role.SYSADMIN)
+    auth.login("admin")
+    paths = client.get("/api/v1/_openapi").json["paths"]
+    base = "/api/v1/regimes/{regime_id}/periods/{period}/aggregate"
+    export = paths[f"{base}/export"]["get"]
+    formats = next(p for p in export["parameters"] if p["name"] == "format")
+    assert formats["schema"]["enum"] == ["xlsx", "csv", "pdf"]
+    assert "post" in paths[f"{base}/jobs"]
+    job = paths[f"{base}/jobs/{{job_id}}"]["get"]
+    assert "queued|running|done|failed" in job["responses"]["200"]["description"]
+    assert "get" in paths[f"{base}/jobs/{{job_id}}/file"]
+    assert "post" in paths[f"{base}/fill"]
