@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 CELL = "Biểu 01-KTXH!D10"
-SHOTS = Path("/tmp")
+SHOTS = Path("/tmp")  # noqa: S108 - screenshots to look at, kept out of git
 
 
 @pytest.fixture
