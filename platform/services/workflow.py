@@ -31,6 +31,7 @@ from baocao.platform.services import (
     aggregate_cache,
     audit,
     indicator_values,
+    notifications,
 )
 from baocao.platform.services.workflow_config import (
     _object_id,
@@ -395,6 +396,9 @@ def act(
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
         aggregate_cache.on_accepted(sub, now)
+    notifications.after_transition(
+        sub, regime, chain, move, actor=_username(actor), now=now
+    )
     return sub
 
 
