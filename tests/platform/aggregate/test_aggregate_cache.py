@@ -40,8 +40,25 @@ def _url(world: dict[str, Any], tail: str = "") -> str:
 
 
 def _open_period(world: dict[str, Any]) -> None:
-    """Give the regime the ready-made chain and open 2026-M03 (28273 gets a draft)."""
-    chain = config.ensure_default_chain(now=NOW)
+    """A chain without signing (signing has its own tests) and 2026-M03 open
+    (28273 gets a draft)."""
+    steps = [
+        ("Nhập liệu", "nhaplieu", "reporting", ["submit"]),
+        ("Lãnh đạo duyệt", "lanhdao", "reporting", ["approve", "return"]),
+        ("Gửi", "gui", "reporting", ["send"]),
+        ("Tiếp nhận", "tonghop", "receiving", ["accept", "return"]),
+    ]
+    chain = config.create_chain(
+        {
+            "name": "Không ký số (kiểm thử tổng hợp)",
+            "steps": [
+                {"name": n, "actor_role": r, "actor_unit": u, "actions": a}
+                for n, r, u, a in steps
+            ],
+        },
+        actor="system",
+        now=NOW,
+    )
     Regime.objects(pk=world["regime"]).update_one(set__chain_id=str(chain.pk))
     wf.open_period(world["regime"], "2026-M03", actor="system", now=NOW)
 
@@ -111,7 +128,6 @@ def test_accepting_refreshes_in_the_background(app: Any, world: dict[str, Any]) 
         steps = [
             (entry, "submit", {}),
             (leader, "approve", {}),
-            (leader, "sign", {"signature": "sha256:abc"}),
             (FakeUser("28273.gui", "28273", ["gui"]), "send", {}),
             (FakeUser("SKHCN.tonghop", "SKHCN", ["tonghop"]), "accept", {}),
         ]
