@@ -16,7 +16,8 @@ from typing import Any
 from celery import Celery, Task, shared_task
 from celery._state import _set_task_join_will_block
 from celery.signals import before_task_publish
-from flask import Flask
+from flask import Flask, current_app, has_app_context
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,13 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
     Importing the modules registers their shared tasks on the current Celery app.
     """
     from baocao.platform.exchange import tasks as exchange_tasks
-    from baocao.platform.services import mail, reminders, workflow_jobs
+    from baocao.platform.services import (  # noqa: F401 - the aggregate ones register tasks
+        aggregate_cache,
+        aggregate_exports,
+        mail,
+        reminders,
+        workflow_jobs,
+    )
 
     return {
         **workflow_jobs.BEAT_SCHEDULE,
@@ -149,6 +156,30 @@ def _current_celery() -> Celery:
     from celery import current_app
 
     return current_app._get_current_object()  # type: ignore[no-any-return]
+
+
+def enqueue(name: str, *args: object) -> bool:
+    """Queue task ``name`` on the current Flask app's Celery app.
+
+    Services that react to an event (a submission accepted) call this rather
+    than ``task.delay()``, so that outside an app (a script, a service test)
+    nothing is sent to some default broker: the caller's stored state says
+    what is still to do, and the next read queues it again. Eager apps run
+    the task at once.
+
+    :returns: whether the task was handed over.
+    """
+    if not has_app_context():
+        return False
+    celery_app = current_app.extensions.get("celery")
+    if celery_app is None:
+        return False
+    try:
+        celery_app.tasks[name].apply_async(args=list(args))
+    except OperationalError:
+        logger.warning("không đưa được việc %s vào hàng đợi", name)
+        return False
+    return True
 
 
 @shared_task(name="baocao.ping", ignore_result=False)

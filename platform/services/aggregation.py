@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from baocao.platform.models.workflow import Submission
+from baocao.platform.models.workflow import Submission, decode_keys
 from baocao.platform.services import unit_tree
 from baocao.platform.services import workflow_config as config
 from baocao.platform.workflow.transitions import State
@@ -52,7 +52,7 @@ class ExportFormatError(BaocaoError):
     def __init__(self, value: str) -> None:
         super().__init__(
             f"Định dạng '{value}' chưa hỗ trợ khi xuất số liệu tổng hợp. Hãy dùng "
-            "format=csv.",
+            "format=xlsx, format=csv hoặc format=pdf.",
             code="AG011",
         )
 
@@ -82,6 +82,8 @@ class PeriodAggregate:
     result: AggregateResult
     compiled: CompiledForm
     """The form version aggregated (for layout-faithful exports)."""
+    included: tuple[dict[str, Any], ...] = ()
+    """``{"unit", "id", "version"}`` of each submission combined."""
 
     def to_dict(self) -> dict[str, Any]:
         """The API's answer: values, units included and missing, counts."""
@@ -120,6 +122,84 @@ def units_in_scope(regime: Any, unit: str, now: datetime) -> list[str]:
     return [code for code in reporting if code in below]
 
 
+def load_compiled(regime: Any, load_form: FormLoader | None) -> CompiledForm:
+    """The regime's form version, or a clear 409 when it cannot be loaded.
+
+    :raises AggregationUnavailableError: no loader, no such version.
+    """
+    try:
+        compiled = load_form(regime.form_id, regime.form_version) if load_form else None
+    except (KeyError, LookupError) as err:
+        raise AggregationUnavailableError(regime.form_id, regime.form_version) from err
+    if compiled is None:
+        raise AggregationUnavailableError(regime.form_id, regime.form_version)
+    return compiled
+
+
+def unit_data(sub: Submission) -> UnitData:
+    """A submission as one input of the pure aggregate.
+
+    A submission filled from a lower level's aggregate (``external_ref`` kind
+    ``aggregate``, see :mod:`baocao.platform.services.aggregate_levels`) carries
+    how many values each cell combines, so that averages and counts of the
+    upper level stay exact, as long as its data is still what was filled.
+    """
+    data = sub.get_data()
+    ref = sub.external_ref or {}
+    counts = None
+    if ref.get("kind") == "aggregate":
+        # services.workflow imports (through the cache) this module
+        from baocao.platform.services.workflow import data_hash  # noqa: PLC0415
+
+        if ref.get("data_sha256") == data_hash(data):
+            counts = decode_keys(ref.get("counts"))
+    return UnitData(
+        sub.unit,
+        data,
+        form_version=None if sub.form_version is None else str(sub.form_version),
+        counts=counts,
+        computed=sub.get_computed() or None,
+    )
+
+
+def accepted_in_scope(regime_id: str, period: str, expected: list[str]) -> Any:
+    """The accepted submissions of ``expected`` units, ordered by unit."""
+    return Submission.objects(
+        regime_id=regime_id,
+        period_key=period,
+        state=State.ACCEPTED.value,
+        unit__in=expected,
+    ).order_by("unit")
+
+
+def combine(
+    regime: Any,
+    period: str,
+    scope: str,
+    *,
+    submissions: list[Submission],
+    expected: list[str],
+    compiled: CompiledForm,
+) -> PeriodAggregate:
+    """The pure aggregate of ``submissions`` on the regime's form version.
+
+    :raises baocao.schemas.AggregateError: mixed versions (AG002), bad rules...
+    """
+    target = None if regime.form_version is None else str(regime.form_version)
+    result = aggregate(
+        compiled,
+        [unit_data(sub) for sub in submissions],
+        expected_units=expected,
+        form_version=target,
+        calculator=_calculator(regime.form_id, regime.form_version, compiled),
+    )
+    included = tuple(
+        {"unit": sub.unit, "id": str(sub.pk), "version": sub.version}
+        for sub in submissions
+    )
+    return PeriodAggregate(str(regime.pk), period, scope, result, compiled, included)
+
+
 def aggregate_period(
     regime_id: str,
     period: str,
@@ -136,36 +216,15 @@ def aggregate_period(
     regime = config.get_regime(regime_id)
     scope = unit or regime.receiving_unit
     expected = units_in_scope(regime, scope, now)
-    try:
-        compiled = load_form(regime.form_id, regime.form_version) if load_form else None
-    except (KeyError, LookupError) as err:
-        raise AggregationUnavailableError(regime.form_id, regime.form_version) from err
-    if compiled is None:
-        raise AggregationUnavailableError(regime.form_id, regime.form_version)
-    accepted = Submission.objects(
-        regime_id=regime_id,
-        period_key=period,
-        state=State.ACCEPTED.value,
-        unit__in=expected,
-    ).order_by("unit")
-    sources = [
-        UnitData(
-            sub.unit,
-            sub.get_data(),
-            form_version=None if sub.form_version is None else str(sub.form_version),
-            computed=sub.get_computed() or None,
-        )
-        for sub in accepted
-    ]
-    target = None if regime.form_version is None else str(regime.form_version)
-    result = aggregate(
-        compiled,
-        sources,
-        expected_units=expected,
-        form_version=target,
-        calculator=_calculator(regime.form_id, regime.form_version, compiled),
+    compiled = load_compiled(regime, load_form)
+    return combine(
+        regime,
+        period,
+        scope,
+        submissions=list(accepted_in_scope(regime_id, period, expected)),
+        expected=expected,
+        compiled=compiled,
     )
-    return PeriodAggregate(regime_id, period, scope, result, compiled)
 
 
 def export_csv(found: PeriodAggregate) -> str:

@@ -28,6 +28,7 @@ from baocao.platform.models.workflow import (
 )
 from baocao.platform.services import (
     access,
+    aggregate_cache,
     audit,
     indicator_values,
     notifications,
@@ -416,6 +417,7 @@ def act(
     sub = get_submission(str(sub.pk))  # reload() would also walk it for references
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
+        aggregate_cache.on_accepted(sub, now)
     notifications.after_transition(
         sub, regime, chain, move, actor=_username(actor), now=now
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from baocao.platform.views.accounts import AccountsView
+from baocao.platform.views.aggregate import AggregateView
 from baocao.platform.views.audit import AuditView
 from baocao.platform.views.forms import FormsView
 from baocao.platform.views.narrative import NarrativeView
@@ -68,6 +69,7 @@ def register_views(appbuilder: Any) -> None:
         SupportAdminView, "Hàng đợi hỗ trợ", icon="fa-inbox", category=CATEGORY_HELP
     )
     register_workflow_views(appbuilder)
+    appbuilder.add_view_no_menu(AggregateView)
     register_signing_views(appbuilder)
     appbuilder.add_view_no_menu(NarrativeView)
     register_notification_views(appbuilder)

@@ -9,100 +9,14 @@ loader registered as the form store will register it.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
-import json
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from baocao.form_designer import compile_workbook
-from baocao.platform.models import Unit
-from baocao.platform.models.workflow import Regime, Submission, encode_keys
 from baocao.platform.roles import Role
-from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
 
-NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
-TEMPLATE = "bieu01_ktxh"
 RATIO = "Biểu 01-KTXH!H9"
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The web app's test settings with a key long enough for HS256 tokens."""
-    return dataclasses.replace(settings, secret_key=Secret("kiem-thu-tong-hop-" * 3))
-
-
-def _unit(code: str, kind: str, parent: str | None) -> None:
-    path = (
-        code if parent is None else f"{Unit.objects(code=parent).first().path}/{code}"
-    )
-    Unit(
-        code=code,
-        name=code,
-        kind=kind,
-        parent=parent,
-        path=path,
-        valid_from=datetime(2020, 1, 1),
-    ).save()
-
-
-def _submission(regime: str, unit: str, state: str, data: dict[str, Any]) -> None:
-    Submission(
-        regime_id=regime,
-        period_key="2026-M03",
-        unit=unit,
-        form_id="f1",
-        form_version=1,
-        data=encode_keys(data),
-        state=state,
-        created_at=NOW,
-        updated_at=NOW,
-    ).save()
-
-
-@pytest.fixture
-def world(
-    app: Any, client: FlaskClient, make_user: Any, api_token: Any, shared_dir: Path
-) -> dict[str, Any]:
-    """Province 82 → SKHCN (receiving) and communes; two accepted, one returned."""
-    templates = shared_dir / "templates"
-    compiled = compile_workbook((templates / f"{TEMPLATE}.xlsx").read_bytes())
-    scenarios = [
-        json.loads((templates / f"{TEMPLATE}.{k}.inputs.json").read_text("utf-8"))
-        for k in (0, 1, 3)
-    ]
-    app.extensions["baocao_form_loader"] = lambda form_id, version: compiled
-    with app.app_context():
-        _unit("82", "province", None)
-        _unit("SKHCN", "department", "82")
-        for code in ("28249", "28261", "28270", "28273"):
-            _unit(code, "commune", "82")
-        make_user("SKHCN.tonghop", Role.AGGREGATOR, "SKHCN")
-        make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
-        regime = Regime(
-            name="Báo cáo KT-XH tháng",
-            kind="dinh_ky",
-            content="numeric",
-            reporting_units={
-                "mode": "list",
-                "codes": ["28249", "28261", "28270", "28273"],
-            },
-            receiving_unit="SKHCN",
-            frequency="month",
-            form_id="f1",
-            form_version=1,
-            status="published",
-            created_by="SKHCN.thietke",
-            created_at=NOW,
-        ).save()
-        regime_id = str(regime.pk)
-        _submission(regime_id, "28249", "accepted", scenarios[0])
-        _submission(regime_id, "28261", "accepted", scenarios[1])
-        _submission(regime_id, "28270", "returned", scenarios[2])
-    return {"regime": regime_id, "scenarios": scenarios, "token": api_token}
 
 
 def _get(client: FlaskClient, world: dict[str, Any], user: str, path: str) -> Any:
@@ -172,3 +86,22 @@ def test_export_csv(client: FlaskClient, world: dict[str, Any]) -> None:
     refused = _get(client, world, "SKHCN.tonghop", "/export?format=docx")
     assert refused.status_code == 422
     assert refused.get_json()["code"] == "AG011"
+
+
+def test_openapi_describes_the_aggregate_endpoints(
+    client: FlaskClient, make_user: Any, auth: Any
+) -> None:
+    """API-6: exports, jobs and the multi-level fill are in the OpenAPI document,
+    with the formats of DESIGN.md §8 and the job states."""
+    make_user("admin", Role.SYSADMIN)
+    auth.login("admin")
+    paths = client.get("/api/v1/_openapi").json["paths"]
+    base = "/api/v1/regimes/{regime_id}/periods/{period}/aggregate"
+    export = paths[f"{base}/export"]["get"]
+    formats = next(p for p in export["parameters"] if p["name"] == "format")
+    assert formats["schema"]["enum"] == ["xlsx", "csv", "pdf"]
+    assert "post" in paths[f"{base}/jobs"]
+    job = paths[f"{base}/jobs/{{job_id}}"]["get"]
+    assert "queued|running|done|failed" in job["responses"]["200"]["description"]
+    assert "get" in paths[f"{base}/jobs/{{job_id}}/file"]
+    assert "post" in paths[f"{base}/fill"]
