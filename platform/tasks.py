@@ -60,6 +60,7 @@ def celery_init_app(app: Flask) -> Celery:
     # Imported here, after the Celery app exists, so that their shared tasks
     # register on it; their schedules run on the one worker started with --beat.
     from baocao.platform.exchange import tasks as exchange_tasks
+    from baocao.platform.services import dashboard_demo  # noqa: F401 - its task
     from baocao.platform.services import workflow_jobs
 
     celery_app.conf.beat_schedule = {

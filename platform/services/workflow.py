@@ -26,7 +26,12 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit, indicator_values
+from baocao.platform.services import (
+    access,
+    audit,
+    indicator_values,
+    report_progress,
+)
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -360,6 +365,7 @@ def act(
         },
     )
     sub.reload()
+    report_progress.record_submission(sub)  # the dashboards' completeness panel
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
     return sub

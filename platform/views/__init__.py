@@ -12,7 +12,9 @@ from typing import Any
 
 from baocao.platform.views.accounts import AccountsView
 from baocao.platform.views.audit import AuditView
+from baocao.platform.views.dashboards import DashboardView, PublicDataView
 from baocao.platform.views.forms import FormsView
+from baocao.platform.views.indicators import IndicatorsView
 from baocao.platform.views.support import (
     AnnouncementsView,
     SupportAdminView,
@@ -68,3 +70,10 @@ def register_views(appbuilder: Any) -> None:
     appbuilder.add_view(
         FormsView, "Biểu mẫu", icon="fa-table", category="Báo cáo"
     )
+    appbuilder.add_view(
+        DashboardView, "Bảng điều khiển", icon="fa-bar-chart", category="Báo cáo"
+    )
+    appbuilder.add_view(
+        IndicatorsView, "Danh mục chỉ tiêu", icon="fa-list-ol", category="Báo cáo"
+    )
+    appbuilder.add_view_no_menu(PublicDataView)
