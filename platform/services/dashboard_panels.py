@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from baocao.platform.models.workflow import Period, Regime
@@ -25,7 +25,7 @@ from baocao.platform.services.indicator_series import (
     unit_names,
 )
 from baocao.platform.services.indicator_values import stored_values
-from baocao.platform.workflow.periods import is_late
+from baocao.platform.workflow.periods import deadline_instant
 from baocao.platform.workflow.transitions import State
 
 #: Panel kinds and their Vietnamese names (the configuration page's choices).
@@ -33,7 +33,7 @@ PANEL_KINDS = {
     "indicator_time": "Chỉ tiêu theo thời gian",
     "units_ranked": "Xếp hạng đơn vị trong một kỳ",
     "completeness": "Tỷ lệ đầy đủ / đúng hạn theo kỳ",
-    "table": "Bảng số liệu đơn vị × kỳ",
+    "table": "Bảng số liệu đơn vị × kỳ",  # noqa: RUF001 - the Vietnamese label
 }
 
 
@@ -171,7 +171,13 @@ def completeness(
     scope, allowed = filters.scope(), viewer.allowed(panel["regime"])
     found = list(Period.objects(**query).order_by("key"))
     counts = {p.key: [0, 0, 0] for p in found}
-    deadlines = {p.key: date.fromisoformat(p.effective_deadline()) for p in found}
+    # first late instant per period, naive UTC like the stored times (is_late's rule)
+    first_late = {
+        p.key: deadline_instant(date.fromisoformat(p.effective_deadline())).replace(
+            tzinfo=None
+        )
+        for p in found
+    }
     for key, entries in report_progress.progress(panel["regime"], counts).items():
         row = counts[key]
         for unit, entry in entries.items():
@@ -182,9 +188,7 @@ def completeness(
             submitted = entry.get("submitted_at")
             row[0] += 1
             row[1] += entry.get("state") == State.ACCEPTED.value
-            row[2] += submitted is not None and not is_late(
-                submitted, deadlines[key], viewer.now
-            )
+            row[2] += submitted is not None and _naive_utc(submitted) < first_late[key]
     rows = [
         [key, due, done, on_time, _rate(done, due), _rate(on_time, due)]
         for key, (due, done, on_time) in counts.items()
@@ -210,6 +214,11 @@ def completeness(
         percent=True,
         unit_of_measure="%",
     )
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """Stored times are naive UTC; an aware one is converted."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _rate(part: int, whole: int) -> float | None:
