@@ -151,7 +151,15 @@ def run_demo(args: argparse.Namespace) -> int:
     report = seed_demo(app, password)
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
-    _serve_demo(app, args.host, args.port)
+    # No Celery beat in the demo: the same periodic jobs (opening periods,
+    # reminders) run from a thread of this process.
+    from baocao.platform.scheduler import start_in_process_beat
+
+    beat = start_in_process_beat(app)
+    try:
+        _serve_demo(app, args.host, args.port)
+    finally:
+        beat.stop()
     return 0
 
 

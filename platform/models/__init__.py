@@ -16,6 +16,7 @@ from baocao.platform.models.indicator import (
     IndicatorValue,
     ReportProgress,
 )
+from baocao.platform.models.notification import Notification, Reminder
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -32,9 +33,11 @@ __all__ = [
     "Grant",
     "Indicator",
     "IndicatorValue",
+    "Notification",
     "OutboxMessage",
     "Period",
     "Regime",
+    "Reminder",
     "ReportProgress",
     "Submission",
     "SupportRequest",
