@@ -136,7 +136,15 @@ def run_demo(args: argparse.Namespace) -> int:
     """Seed units and accounts into embedded stores and serve on 127.0.0.1."""
     import os
 
+    import dataclasses
+    from datetime import UTC, datetime
+
     from baocao.platform.demo import seed_demo
+    from baocao.platform.demo_signing import (
+        banner_lines,
+        register_demo_certificates,
+        write_demo_pki,
+    )
 
     overrides: dict[str, Any] = {"secure_cookies": False}
     if "BAOCAO_INSTANCE_DIR" not in os.environ:
@@ -147,10 +155,17 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     generated = password is None
     password = password or random_password()
+    started = datetime.now(UTC)
+    demo_signing = write_demo_pki(settings.instance_dir, password, started)
+    settings = dataclasses.replace(
+        settings, trust_roots=(*settings.trust_roots, demo_signing.root)
+    )
     app = _app(settings, sync=True)
     report = seed_demo(app, password)
+    register_demo_certificates(app, demo_signing, password, started)
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
+    print("\n".join(banner_lines(demo_signing)), flush=True)
     # No Celery beat in the demo: the same periodic jobs (opening periods,
     # reminders) run from a thread of this process.
     from baocao.platform.scheduler import start_in_process_beat

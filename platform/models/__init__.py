@@ -17,6 +17,7 @@ from baocao.platform.models.indicator import (
     ReportProgress,
 )
 from baocao.platform.models.notification import Notification, Reminder
+from baocao.platform.models.signatures import SignedDocument, UserCertificate
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -39,9 +40,11 @@ __all__ = [
     "Regime",
     "Reminder",
     "ReportProgress",
+    "SignedDocument",
     "Submission",
     "SupportRequest",
     "SupportStatus",
     "Unit",
     "UnitKind",
+    "UserCertificate",
 ]
