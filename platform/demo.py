@@ -67,13 +67,16 @@ def seed_demo(app: Flask, password: str) -> DemoReport:
 
 
 def _seed_forms(app: Flask) -> None:
-    """Sample forms (published v1) and the monthly regime with 2026-M03 open."""
+    """Sample forms (published v1), the monthly regime with 2026-M03 open, demo
+    indicators with six accepted months and the default dashboard."""
     from datetime import UTC, datetime
 
+    from baocao.platform.services.dashboard_demo import seed_dashboard_demo
     from baocao.platform.services.forms_demo import seed_demo_forms
 
     with app.app_context():
-        seed_demo_forms(now=datetime.now(UTC))
+        _forms, regime = seed_demo_forms(now=datetime.now(UTC))
+        seed_dashboard_demo(regime, now=datetime.now(UTC))
 
 
 def _seed_units(app: Flask) -> int:

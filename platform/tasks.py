@@ -60,6 +60,8 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     # Imported here, after the Celery app exists, so that their shared tasks
     # register on it; their schedules run on the one worker started with --beat.
+    from baocao.platform.services import dashboard_demo  # noqa: F401 - its task
+
     celery_app.conf.beat_schedule = beat_schedule()
     if app.config["CELERY"]["broker_url"] == EMBEDDED_BROKER:
         _start_worker_on_first_publish(celery_app)

@@ -46,7 +46,9 @@ class IndicatorsApi(BaseApi):
               disaggregations, owner_unit, aggregate, public}]}"}
         """
         public_only = request.args.get("public", "").lower() in ("1", "true")
-        items = [i.to_dict() for i in indicators.list_indicators(public_only=public_only)]
+        items = [
+            i.to_dict() for i in indicators.list_indicators(public_only=public_only)
+        ]
         return self.response(200, count=len(items), items=items)
 
     @expose("", methods=["POST"])

@@ -10,7 +10,12 @@ from baocao.platform.models.audit import AppendOnlyError, AuditEvent
 from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
-from baocao.platform.models.indicator import Dashboard, Indicator, IndicatorValue
+from baocao.platform.models.indicator import (
+    Dashboard,
+    Indicator,
+    IndicatorValue,
+    ReportProgress,
+)
 from baocao.platform.models.notification import Notification, Reminder
 from baocao.platform.models.signatures import SignedDocument, UserCertificate
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
@@ -34,6 +39,7 @@ __all__ = [
     "Period",
     "Regime",
     "Reminder",
+    "ReportProgress",
     "SignedDocument",
     "Submission",
     "SupportRequest",

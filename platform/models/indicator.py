@@ -102,6 +102,24 @@ class IndicatorValue(Document):
     }
 
 
+class ReportProgress(Document):
+    """Where each unit's report of one regime period stands, for dashboards.
+
+    ``units`` maps unit code → ``{"state", "submitted_at"}``; written by the
+    workflow on every transition (``services.report_progress``) so that a
+    completeness panel over 24 periods reads 24 documents, not every report.
+    """
+
+    regime_id = StringField(required=True)
+    period_key = StringField(required=True)
+    units = DictField()
+
+    meta = {  # noqa: RUF012 - MongoEngine reads a plain dict
+        "collection": "report_progress",
+        "indexes": [{"fields": ["regime_id", "period_key"], "unique": True}],
+    }
+
+
 class Dashboard(Document):
     """A dashboard: named, owned by a unit, a list of panel configurations."""
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from baocao.platform.models.workflow import Period, Regime, Submission
+from baocao.platform.models.workflow import Period, Regime
+from baocao.platform.services import report_progress
 from baocao.platform.services.indicator_series import (
     Filters,
     Series,
+    Source,
     Viewer,
     series,
     unit_names,
 )
-from baocao.platform.workflow.periods import is_late
+from baocao.platform.services.indicator_values import stored_values
+from baocao.platform.workflow.periods import deadline_instant
 from baocao.platform.workflow.transitions import State
 
 #: Panel kinds and their Vietnamese names (the configuration page's choices).
@@ -30,7 +33,7 @@ PANEL_KINDS = {
     "indicator_time": "Chỉ tiêu theo thời gian",
     "units_ranked": "Xếp hạng đơn vị trong một kỳ",
     "completeness": "Tỷ lệ đầy đủ / đúng hạn theo kỳ",
-    "table": "Bảng số liệu đơn vị × kỳ",
+    "table": "Bảng số liệu đơn vị × kỳ",  # noqa: RUF001 - the Vietnamese label
 }
 
 
@@ -75,9 +78,14 @@ def _title(panel: Mapping[str, Any], default: str) -> str:
     return str(panel.get("title") or "") or default
 
 
-def indicator_time(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> PanelData:
+def indicator_time(
+    panel: Mapping[str, Any],
+    filters: Filters,
+    viewer: Viewer,
+    source: Source = stored_values,
+) -> PanelData:
     """The indicator over the periods of the range, combined over the unit subtree."""
-    found = series(panel["indicator"], filters, viewer=viewer)
+    found = series(panel["indicator"], filters, viewer=viewer, source=source)
     periods = found.periods
     totals = [found.totals[p] for p in periods]
     return PanelData(
@@ -92,31 +100,47 @@ def indicator_time(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -
     )
 
 
-def units_ranked(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> PanelData:
+def units_ranked(
+    panel: Mapping[str, Any],
+    filters: Filters,
+    viewer: Viewer,
+    source: Source = stored_values,
+) -> PanelData:
     """Units ranked by the indicator in the range's last period that has values."""
-    found = series(panel["indicator"], filters, viewer=viewer)
+    found = series(panel["indicator"], filters, viewer=viewer, source=source)
     period = found.periods[-1] if found.periods else ""
     values = found.values.get(period, {})
-    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[: panel.get("top", 15)]
+    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[
+        : panel.get("top", 15)
+    ]
     names = unit_names([code for code, _ in ranked])
     return PanelData(
         kind="units_ranked",
-        title=_title(panel, f"{found.indicator.name} — xếp hạng") + (
-            f" ({period})" if period else ""
-        ),
+        title=_title(panel, f"{found.indicator.name} — xếp hạng")
+        + (f" ({period})" if period else ""),
         columns=["Hạng", "Mã đơn vị", "Đơn vị", _value_label(found)],
         rows=[[i + 1, code, names[code], v] for i, (code, v) in enumerate(ranked)],
         labels=[names[code] for code, _ in ranked],
-        datasets=[{"label": f"{found.indicator.name} {period}", "data": [v for _, v in ranked]}],
+        datasets=[
+            {
+                "label": f"{found.indicator.name} {period}",
+                "data": [v for _, v in ranked],
+            }
+        ],
         chart="bar",
         horizontal=True,
         unit_of_measure=found.indicator.unit_of_measure,
     )
 
 
-def table(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> PanelData:
+def table(
+    panel: Mapping[str, Any],
+    filters: Filters,
+    viewer: Viewer,
+    source: Source = stored_values,
+) -> PanelData:
     """Units x periods, with the combined value of the subtree as the last row."""
-    found = series(panel["indicator"], filters, viewer=viewer)
+    found = series(panel["indicator"], filters, viewer=viewer, source=source)
     periods, units = found.periods, found.units
     names = unit_names(units)
     rows: list[list[Any]] = [
@@ -134,7 +158,9 @@ def table(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> PanelDa
     )
 
 
-def completeness(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> PanelData:
+def completeness(
+    panel: Mapping[str, Any], filters: Filters, viewer: Viewer
+) -> PanelData:
     """Per period of the regime: units due, accepted, on time, and the two rates."""
     regime = Regime.objects(id=panel["regime"]).only("name").first()
     query: dict[str, Any] = {"regime_id": panel["regime"]}
@@ -143,27 +169,41 @@ def completeness(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> 
     if filters.end:
         query["key__lte"] = filters.end
     scope, allowed = filters.scope(), viewer.allowed(panel["regime"])
-    rows = []
-    for period in Period.objects(**query).order_by("key"):
-        deadline = date.fromisoformat(period.effective_deadline())
-        subs = Submission.objects(regime_id=panel["regime"], period_key=period.key)
-        due = accepted = on_time = 0
-        for sub in subs.only("unit", "state", "submitted_at").as_pymongo():
-            unit = sub["unit"]
+    found = list(Period.objects(**query).order_by("key"))
+    counts = {p.key: [0, 0, 0] for p in found}
+    # first late instant per period, naive UTC like the stored times (is_late's rule)
+    first_late = {
+        p.key: deadline_instant(date.fromisoformat(p.effective_deadline())).replace(
+            tzinfo=None
+        )
+        for p in found
+    }
+    for key, entries in report_progress.progress(panel["regime"], counts).items():
+        row = counts[key]
+        for unit, entry in entries.items():
             if (scope is not None and unit not in scope) or (
                 allowed is not None and unit not in allowed
             ):
                 continue
-            due += 1
-            accepted += sub.get("state") == State.ACCEPTED.value
-            submitted = sub.get("submitted_at")
-            on_time += submitted is not None and not is_late(submitted, deadline, viewer.now)
-        rows.append([period.key, due, accepted, on_time, _rate(accepted, due), _rate(on_time, due)])
+            submitted = entry.get("submitted_at")
+            row[0] += 1
+            row[1] += entry.get("state") == State.ACCEPTED.value
+            row[2] += submitted is not None and _naive_utc(submitted) < first_late[key]
+    rows = [
+        [key, due, done, on_time, _rate(done, due), _rate(on_time, due)]
+        for key, (due, done, on_time) in counts.items()
+    ]
     return PanelData(
         kind="completeness",
         title=_title(panel, f"Đầy đủ và đúng hạn — {regime.name if regime else ''}"),
-        columns=["Kỳ", "Phải báo cáo", "Đã tiếp nhận", "Nộp đúng hạn",
-                 "Tỷ lệ đầy đủ (%)", "Tỷ lệ đúng hạn (%)"],
+        columns=[
+            "Kỳ",
+            "Phải báo cáo",
+            "Đã tiếp nhận",
+            "Nộp đúng hạn",
+            "Tỷ lệ đầy đủ (%)",
+            "Tỷ lệ đúng hạn (%)",
+        ],
         rows=rows,
         labels=[r[0] for r in rows],
         datasets=[
@@ -176,11 +216,18 @@ def completeness(panel: Mapping[str, Any], filters: Filters, viewer: Viewer) -> 
     )
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    """Stored times are naive UTC; an aware one is converted."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-BUILDERS: dict[str, Callable[[Mapping[str, Any], Filters, Viewer], PanelData]] = {
+#: Kinds drawn from indicator values (they take a ``source``: projection or scan).
+INDICATOR_KINDS = frozenset({"indicator_time", "units_ranked", "table"})
+BUILDERS: dict[str, Callable[..., PanelData]] = {
     "indicator_time": indicator_time,
     "units_ranked": units_ranked,
     "completeness": completeness,

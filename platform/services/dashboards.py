@@ -24,7 +24,8 @@ from baocao.platform.services import access, audit, dashboard_panels
 from baocao.platform.services.dashboard_panels import PANEL_KINDS, PanelData
 from baocao.platform.services.errors import Forbidden, InvalidInput, NotFound
 from baocao.platform.services.indicator_errors import IndicatorCode as Code
-from baocao.platform.services.indicator_series import Filters, Viewer
+from baocao.platform.services.indicator_series import Filters, Source, Viewer
+from baocao.platform.services.indicator_values import stored_values
 from baocao.renderers import escape_formula_text
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -134,7 +135,9 @@ def add_panel(
     return panel
 
 
-def remove_panel(dashboard: Dashboard, panel_id: str, *, actor: Any, now: datetime) -> None:
+def remove_panel(
+    dashboard: Dashboard, panel_id: str, *, actor: Any, now: datetime
+) -> None:
     """Remove a panel by id."""
     _require_configure(actor, dashboard.owner_unit, now)
     find_panel(dashboard, panel_id)
@@ -154,10 +157,21 @@ def find_panel(dashboard: Dashboard, panel_id: str) -> dict[str, Any]:
 
 
 def panel_data(
-    panel: Mapping[str, Any], filters: Filters, *, viewer: Viewer
+    panel: Mapping[str, Any],
+    filters: Filters,
+    *,
+    viewer: Viewer,
+    source: Source = stored_values,
 ) -> PanelData:
-    """Numbers of one panel for the filters, within what ``viewer`` may read."""
-    return dashboard_panels.BUILDERS[panel["kind"]](panel, filters, viewer)
+    """Numbers of one panel for the filters, within what ``viewer`` may read.
+
+    :param source: where indicator values come from: the projection, or
+        ``indicator_values.scan_values`` (the benchmark's naive baseline).
+    """
+    build = dashboard_panels.BUILDERS[panel["kind"]]
+    if panel["kind"] in dashboard_panels.INDICATOR_KINDS:
+        return build(panel, filters, viewer, source)
+    return build(panel, filters, viewer)
 
 
 def panel_csv(data: PanelData) -> str:
@@ -167,16 +181,26 @@ def panel_csv(data: PanelData) -> str:
     writer.writerow([escape_formula_text(str(c)) for c in data.columns])
     for row in data.rows:
         writer.writerow(
-            ["" if v is None else (escape_formula_text(v) if isinstance(v, str) else v)
-             for v in row]
+            [
+                ""
+                if v is None
+                else (escape_formula_text(v) if isinstance(v, str) else v)
+                for v in row
+            ]
         )
     return BOM + buffer.getvalue()
 
 
-def _audit(actor: Any, dashboard: Dashboard, now: datetime, what: str, **more: Any) -> None:
+def _audit(
+    actor: Any, dashboard: Dashboard, now: datetime, what: str, **more: Any
+) -> None:
     audit.record(
-        _username(actor), "dashboard.save", f"dashboard:{dashboard.pk}", now=now,
-        unit=dashboard.owner_unit or None, details={"change": what, **more},
+        _username(actor),
+        "dashboard.save",
+        f"dashboard:{dashboard.pk}",
+        now=now,
+        unit=dashboard.owner_unit or None,
+        details={"change": what, **more},
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from baocao.platform.models.forms import Form
 from baocao.platform.models.workflow import Period, Regime
 from baocao.platform.services import forms as store
+from baocao.platform.services.dashboard_demo import DEMO_BINDINGS as SOCIO_ECONOMIC
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_periods as periods
 
@@ -27,6 +28,8 @@ DEMO_FORMS = {
 REGIME_NAME = "Báo cáo tình hình kinh tế - xã hội tháng"
 REGIME_FORM = "bieu01_ktxh.xlsx"
 DEMO_PERIOD = "2026-M03"
+#: Template file → cells bound to indicator codes before version 1 is published.
+DEMO_BINDINGS = {REGIME_FORM: SOCIO_ECONOMIC}
 DESIGNER = "SKHCN.thietke"
 
 
@@ -41,6 +44,8 @@ def seed_forms(*, now: datetime) -> dict[str, Form]:
                 name=name, owner_unit="SKHCN", actor=DESIGNER, now=now,
             )
         if form.latest_version == 0:
+            for address, code in DEMO_BINDINGS.get(filename, {}).items():
+                store.set_override(str(form.pk), address, {"indicator": code}, now=now)
             store.publish(str(form.pk), actor=DESIGNER, now=now)
             form.reload()
         seeded[filename] = form

@@ -57,5 +57,6 @@ class IndicatorCode(DetailEnum):
         "Biểu đồ tỷ lệ đầy đủ / đúng hạn cần chọn một chế độ báo cáo đã có.",
     )
     BD005 = Detail("panel not found", "Bảng điều khiển không có biểu đồ '{ident}'.")
-    BD006 = Detail("missing dashboard name", "Hãy đặt tên bảng điều khiển (tối đa 200 ký tự).")
-
+    BD006 = Detail(
+        "missing dashboard name", "Hãy đặt tên bảng điều khiển (tối đa 200 ký tự)."
+    )

@@ -25,6 +25,7 @@ from baocao.platform.services.indicator_values import (
     combine,
     stored_values,
 )
+from baocao.platform.services.workflow import lineage
 
 Source = Callable[..., list[RegimeValues]]
 """``(code, *, start, end) -> [RegimeValues]``: the projection or a scan."""
@@ -69,6 +70,7 @@ class Viewer:
     user: Any
     now: datetime
     _allowed: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _scopes: list[access.Scope] | None = None
 
     @classmethod
     def of(cls, user: Any, *, now: datetime) -> Viewer:
@@ -91,13 +93,24 @@ class Viewer:
     def _compute(self, regime_id: str) -> frozenset[str] | None:
         if self.is_public or access.is_sysadmin(self.user):
             return None
-        visible = access.visible_units(
-            self.user, access.Action.REPORT_VIEW, regime=regime_id, now=self.now
-        )
+        if self._scopes is None:
+            self._scopes = access.scopes(self.user, now=self.now)
+        view = access.Action.REPORT_VIEW
+        held = [
+            scope.unit
+            for scope in self._scopes
+            if scope.regime in (None, regime_id)
+            and any(view in access.ROLE_ACTIONS[role] for role in scope.roles)
+        ]
         regime = Regime.objects(id=regime_id).only("receiving_unit").first()
-        if regime is not None and regime.receiving_unit in visible:
+        # a role over the receiving unit (or above it) sees every reporting unit;
+        # lineage reads one unit per hop instead of scanning a subtree
+        if regime is not None and set(held) & lineage(regime.receiving_unit):
             return None
-        return visible
+        codes: set[str] = set()
+        for unit in held:
+            codes |= unit_tree.subtree_codes(unit)
+        return frozenset(codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +163,7 @@ def series(
         kept = {
             unit: number
             for unit, number in row.values.items()
-            if (scope is None or unit in scope)
-            and (allowed is None or unit in allowed)
+            if (scope is None or unit in scope) and (allowed is None or unit in allowed)
         }
         if kept:
             values.setdefault(row.period, {}).update(kept)
@@ -163,6 +175,11 @@ def series(
 
 
 def unit_names(codes: list[str]) -> dict[str, str]:
-    """Code → name of the given units (the code when unknown)."""
-    found = {u.code: u.name for u in Unit.objects(code__in=codes).only("code", "name")}
+    """Code → name of the given units (the code when unknown).
+
+    Reads every unit's code and name (a few hundred small rows) rather than an
+    ``$in`` over a hundred codes, which the embedded store evaluates slowly.
+    """
+    rows = Unit.objects.only("code", "name").as_pymongo()
+    found = {row["code"]: row["name"] for row in rows}
     return {code: found.get(code, code) for code in codes}

@@ -42,7 +42,9 @@ def binding_map(form_id: str, version: int | None) -> dict[str, str]:
     """Cell address → indicator code of a published form version ({} if none)."""
     if not form_id or version is None:
         return {}
-    found = FormVersion.objects(form_id=form_id, n=version).only("documents_json").first()
+    found = (
+        FormVersion.objects(form_id=form_id, n=version).only("documents_json").first()
+    )
     if found is None:
         return {}
     props = json.loads(found.documents_json).get("schema", {}).get("properties", {})

@@ -136,8 +136,14 @@ def create_indicator(
         updated_at=moment,
         **fields,
     ).save()
-    audit.record(_username(actor), "indicator.create", f"indicator:{code}", now=now,
-                 unit=fields["owner_unit"], details={"name": fields["name"]})
+    audit.record(
+        _username(actor),
+        "indicator.create",
+        f"indicator:{code}",
+        now=now,
+        unit=fields["owner_unit"],
+        details={"name": fields["name"]},
+    )
     return indicator
 
 
@@ -153,8 +159,14 @@ def update_indicator(
         setattr(indicator, name, value)
     indicator.updated_at = now.replace(tzinfo=None)
     indicator.save()
-    audit.record(_username(actor), "indicator.update", f"indicator:{code}", now=now,
-                 unit=indicator.owner_unit, details={"public": indicator.public})
+    audit.record(
+        _username(actor),
+        "indicator.update",
+        f"indicator:{code}",
+        now=now,
+        unit=indicator.owner_unit,
+        details={"public": indicator.public},
+    )
     return indicator
 
 

@@ -32,6 +32,7 @@ from baocao.platform.services import (
     audit,
     indicator_values,
     notifications,
+    report_progress,
     signatures,
 )
 from baocao.platform.services.workflow_config import (
@@ -415,6 +416,7 @@ def act(
         },
     )
     sub = get_submission(str(sub.pk))  # reload() would also walk it for references
+    report_progress.record_submission(sub)  # the dashboards' completeness panel
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
         aggregate_cache.on_accepted(sub, now)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from baocao.platform.models.workflow import Submission
-from baocao.platform.services import audit
+from baocao.platform.services import audit, report_progress
 from baocao.platform.services.workflow import (
     _context,
     _guarded_update,
@@ -101,4 +101,5 @@ def record_received_outside(
         details={"document_number": number, "document_date": document_date.isoformat()},
     )
     sub.reload()
+    report_progress.record_submission(sub)  # submitted_at may have changed
     return sub

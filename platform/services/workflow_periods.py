@@ -11,7 +11,7 @@ import logging
 from datetime import date, datetime
 
 from baocao.platform.models.workflow import Period, Regime, Submission
-from baocao.platform.services import audit, notifications
+from baocao.platform.services import audit, notifications, report_progress
 from baocao.platform.services.workflow_config import (
     get_regime,
     reporting_unit_codes,
@@ -118,7 +118,10 @@ def _ensure_submission(regime: Regime, key: str, unit: str, moment: datetime) ->
         )
     except NotUniqueError:
         return 0
-    return 1 if result.upserted_id is not None else 0
+    if result.upserted_id is None:
+        return 0
+    report_progress.record(str(regime.pk), key, unit, "draft", None)
+    return 1
 
 
 def set_deadline(

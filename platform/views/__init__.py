@@ -13,7 +13,9 @@ from typing import Any
 from baocao.platform.views.accounts import AccountsView
 from baocao.platform.views.aggregate import AggregateView
 from baocao.platform.views.audit import AuditView
+from baocao.platform.views.dashboards import DashboardView, PublicDataView
 from baocao.platform.views.forms import FormsView
+from baocao.platform.views.indicators import IndicatorsView
 from baocao.platform.views.narrative import NarrativeView
 from baocao.platform.views.notifications import register_notification_views
 from baocao.platform.views.support import (
@@ -76,3 +78,10 @@ def register_views(appbuilder: Any) -> None:
     appbuilder.add_view(
         FormsView, "Biểu mẫu", icon="fa-table", category="Báo cáo"
     )
+    appbuilder.add_view(
+        DashboardView, "Bảng điều khiển", icon="fa-bar-chart", category="Báo cáo"
+    )
+    appbuilder.add_view(
+        IndicatorsView, "Danh mục chỉ tiêu", icon="fa-list-ol", category="Báo cáo"
+    )
+    appbuilder.add_view_no_menu(PublicDataView)

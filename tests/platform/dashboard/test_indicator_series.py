@@ -20,7 +20,6 @@ from baocao.platform.services.errors import Forbidden, InvalidInput, NotFound
 from baocao.platform.services.indicator_errors import IndicatorCode
 from baocao.platform.services.indicator_series import Filters, Viewer, series
 
-
 NOW = datetime(2026, 4, 25, 3, 0, tzinfo=UTC)
 
 
@@ -46,9 +45,15 @@ def person(username: str, role: Role, unit: str | None) -> Principal:
 
 def rice(public: bool = False) -> Indicator:
     return indicators.create_indicator(
-        {"code": "SL_LUA", "name": "Sản lượng lúa", "unit_of_measure": "tấn",
-         "owner_unit": "SKHCN", "public": public},
-        actor=person("admin", Role.SYSADMIN, None), now=NOW,
+        {
+            "code": "SL_LUA",
+            "name": "Sản lượng lúa",
+            "unit_of_measure": "tấn",
+            "owner_unit": "SKHCN",
+            "public": public,
+        },
+        actor=person("admin", Role.SYSADMIN, None),
+        now=NOW,
     )
 
 
@@ -83,7 +88,9 @@ def test_a_reopened_report_leaves_the_series(world: dict[str, Any]) -> None:
     indicator_values.sync_submission(sub, now=NOW)
     values = {r.period: r.values for r in indicator_values.stored_values("SL_LUA")}
     assert values["2026-M02"] == {"28249": 120.0, "28261": 60.0}
-    assert indicator_values.stored_values("SL_LUA") == indicator_values.scan_values("SL_LUA")
+    assert indicator_values.stored_values("SL_LUA") == indicator_values.scan_values(
+        "SL_LUA"
+    )
 
 
 def test_filters_period_range_and_unit_subtree(world: dict[str, Any]) -> None:
@@ -106,15 +113,25 @@ def test_units_see_only_what_their_grants_allow(world: dict[str, Any]) -> None:
     """CT-5: a commune sees itself; a grant adds a unit; the receiving unit sees all."""
     rice()
     commune = person("28249.nhaplieu", Role.DATA_ENTRY, "28249")
-    assert series("SL_LUA", Filters(), viewer=Viewer.of(commune, now=NOW)).units == ["28249"]
-    Grant(username="28249.nhaplieu", unit_code="28270", roles=["xem"],
-          granted_by="admin", granted_at=NOW).save()
     assert series("SL_LUA", Filters(), viewer=Viewer.of(commune, now=NOW)).units == [
-        "28249", "28270"
+        "28249"
+    ]
+    Grant(
+        username="28249.nhaplieu",
+        unit_code="28270",
+        roles=["xem"],
+        granted_by="admin",
+        granted_at=NOW,
+    ).save()
+    assert series("SL_LUA", Filters(), viewer=Viewer.of(commune, now=NOW)).units == [
+        "28249",
+        "28270",
     ]
     receiving = person("SKHCN.xem", Role.VIEWER, "SKHCN")
     assert series("SL_LUA", Filters(), viewer=Viewer.of(receiving, now=NOW)).units == [
-        "28249", "28261", "28270"
+        "28249",
+        "28261",
+        "28270",
     ]
 
 
@@ -123,18 +140,26 @@ def test_public_viewer_sees_public_indicators_only(world: dict[str, Any]) -> Non
     rice(public=False)
     with pytest.raises(NotFound):
         series("SL_LUA", Filters(), viewer=Viewer.public(now=NOW))
-    indicators.update_indicator("SL_LUA", {"public": True},
-                                actor=person("admin", Role.SYSADMIN, None), now=NOW)
-    assert series("SL_LUA", Filters(), viewer=Viewer.public(now=NOW)).totals["2026-M03"] == 130.0
+    indicators.update_indicator(
+        "SL_LUA", {"public": True}, actor=person("admin", Role.SYSADMIN, None), now=NOW
+    )
+    assert (
+        series("SL_LUA", Filters(), viewer=Viewer.public(now=NOW)).totals["2026-M03"]
+        == 130.0
+    )
 
 
 def test_catalogue_import_suggests_bound_codes(world: dict[str, Any]) -> None:
     """CT-7: codes bound in published versions but missing are suggested, then added."""
     designer = person("SKHCN.thietke", Role.DESIGNER, "SKHCN")
     suggested = indicators.suggestions()
-    assert [(s.code, s.version, s.cell) for s in suggested] == [("SL_LUA", 1, "Biểu 01-KTXH!E11")]
+    assert [(s.code, s.version, s.cell) for s in suggested] == [
+        ("SL_LUA", 1, "Biểu 01-KTXH!E11")
+    ]
     made = indicators.import_missing(["SL_LUA"], actor=designer, now=NOW)
-    assert [(i.code, i.owner_unit, i.aggregate) for i in made] == [("SL_LUA", "SKHCN", "sum")]
+    assert [(i.code, i.owner_unit, i.aggregate) for i in made] == [
+        ("SL_LUA", "SKHCN", "sum")
+    ]
     assert made[0].name.startswith("Sản lượng lúa")
     assert indicators.suggestions() == []
 
@@ -148,6 +173,8 @@ def test_only_the_owner_unit_edits(world: dict[str, Any]) -> None:
         )
     with pytest.raises(InvalidInput):
         indicators.create_indicator(
-            {"code": "bad code!", "name": "X", "owner_unit": "28249"}, actor=outsider, now=NOW
+            {"code": "bad code!", "name": "X", "owner_unit": "28249"},
+            actor=outsider,
+            now=NOW,
         )
     assert Indicator.objects.count() == 0

@@ -11,8 +11,13 @@ from baocao.platform.services.indicator_errors import IndicatorCode
 from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
 
-RICE = {"code": "SL_LUA", "name": "Sản lượng lúa", "unit_of_measure": "tấn",
-        "owner_unit": "SKHCN", "group": "Nông nghiệp"}
+RICE = {
+    "code": "SL_LUA",
+    "name": "Sản lượng lúa",
+    "unit_of_measure": "tấn",
+    "owner_unit": "SKHCN",
+    "group": "Nông nghiệp",
+}
 
 
 @pytest.fixture
@@ -36,25 +41,39 @@ def test_designer_of_the_owner_unit_adds_and_everyone_lists(
     made = client.post("/api/v1/indicators", json=RICE, headers=bearer("SKHCN.thietke"))
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["code"] == "SL_LUA"
-    other = client.post("/api/v1/indicators", json={**RICE, "code": "X"},
-                        headers=bearer("28249.thietke"))
+    other = client.post(
+        "/api/v1/indicators",
+        json={**RICE, "code": "X"},
+        headers=bearer("28249.thietke"),
+    )
     assert other.status_code == 403
-    again = client.post("/api/v1/indicators", json=RICE, headers=bearer("SKHCN.thietke"))
+    again = client.post(
+        "/api/v1/indicators", json=RICE, headers=bearer("SKHCN.thietke")
+    )
     assert again.status_code == 409
     assert again.get_json() == {
-        "code": "CT003", "message": IndicatorCode.CT003.value.msg.format(code="SL_LUA")
+        "code": "CT003",
+        "message": IndicatorCode.CT003.value.msg.format(code="SL_LUA"),
     }
-    listed = client.get("/api/v1/indicators", headers=bearer("28249.nhaplieu")).get_json()
+    listed = client.get(
+        "/api/v1/indicators", headers=bearer("28249.nhaplieu")
+    ).get_json()
     assert listed["count"] == 1
     assert listed["items"][0]["unit_of_measure"] == "tấn"
 
 
-def test_series_is_limited_to_the_caller_s_units(client: FlaskClient, bearer: Any) -> None:
+def test_series_is_limited_to_the_caller_s_units(
+    client: FlaskClient, bearer: Any
+) -> None:
     """API-CT-2: a commune's account sees its own values only."""
     client.post("/api/v1/indicators", json=RICE, headers=bearer("SKHCN.thietke"))
-    own = client.get("/api/v1/indicators/SL_LUA/series?from=2026-M02",
-                     headers=bearer("28249.nhaplieu")).get_json()
+    own = client.get(
+        "/api/v1/indicators/SL_LUA/series?from=2026-M02",
+        headers=bearer("28249.nhaplieu"),
+    ).get_json()
     assert own["units"] == ["28249"]
     assert own["values"] == {"2026-M02": {"28249": 120.0}, "2026-M03": {"28249": 130.0}}
-    missing = client.get("/api/v1/indicators/KHONG_CO/series", headers=bearer("28249.nhaplieu"))
+    missing = client.get(
+        "/api/v1/indicators/KHONG_CO/series", headers=bearer("28249.nhaplieu")
+    )
     assert missing.status_code == 404
