@@ -52,6 +52,12 @@ ACTION_LABELS: dict[str, str] = {
     "submission.send": "Gửi báo cáo",
     "submission.accept": "Tiếp nhận báo cáo",
     "submission.record_outside": "Ghi nhận báo cáo nhận ngoài hệ thống",
+    "exchange.queue": "Xếp gói tin QCVN 125 vào hàng đợi",
+    "exchange.delivered": "Gửi gói tin QCVN 125 thành công",
+    "exchange.pending": "Gửi gói tin QCVN 125 lỗi, sẽ gửi lại",
+    "exchange.rejected": "Gói tin QCVN 125 bị từ chối",
+    "exchange.failed": "Gửi gói tin QCVN 125 thất bại",
+    "exchange.retry": "Gửi lại gói tin QCVN 125 ngay",
 }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import (
     Regime,
@@ -354,6 +355,7 @@ def act(
         },
     )
     sub.reload()
+    exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)
     return sub
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from baocao.platform.views.accounts import AccountsView
 from baocao.platform.views.audit import AuditView
+from baocao.platform.views.exchange import OutboxView
 from baocao.platform.views.forms import FormsView
 from baocao.platform.views.support import (
     AnnouncementsView,
@@ -51,6 +52,12 @@ def register_views(appbuilder: Any) -> None:
     )
     appbuilder.add_view(
         AuditView, "Nhật ký hệ thống", icon="fa-history", category=CATEGORY_ADMIN
+    )
+    appbuilder.add_view(
+        OutboxView,
+        "Gói tin gửi quốc gia",
+        icon="fa-paper-plane",
+        category=CATEGORY_ADMIN,
     )
     appbuilder.add_view(
         AnnouncementsView,
