@@ -135,23 +135,36 @@ def random_password() -> str:
 def run_demo(args: argparse.Namespace) -> int:
     """Seed units and accounts into embedded stores and serve on 127.0.0.1."""
     import os
+    from datetime import UTC, datetime
 
     from baocao.platform.demo import seed_demo
+    from baocao.platform.exchange import demo as exchange_demo
 
     overrides: dict[str, Any] = {"secure_cookies": False}
     if "BAOCAO_INSTANCE_DIR" not in os.environ:
         overrides["instance_dir"] = Path(tempfile.mkdtemp(prefix="baocao-demo-"))
     settings = _settings(**overrides)
+    double = None
+    if not settings.exchange_url:  # a labelled local double of the national system
+        more, double = exchange_demo.prepare(settings.instance_dir, datetime.now(UTC))
+        settings = _settings(**overrides, **more)
     password = args.password or (
         settings.demo_password.reveal() if settings.demo_password else None
     )
     generated = password is None
     password = password or random_password()
     app = _app(settings, sync=True)
+    delivery = exchange_demo.start(app, double)  # the outbox, delivered in this process
     report = seed_demo(app, password)
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
-    _serve_demo(app, args.host, args.port)
+    print(exchange_demo.banner_line(settings.exchange_url), flush=True)
+    try:
+        _serve_demo(app, args.host, args.port)
+    finally:
+        delivery.stop()
+        if double is not None:
+            double.stop()
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -44,6 +45,7 @@ ERRORS = {
 }
 
 
+_CLAIM_LOCK = threading.Lock()
 MAX_BODY = 2000
 """Characters of an answer kept on the message (a reason, not a document)."""
 
@@ -117,8 +119,17 @@ def enqueue(
 
 
 def claim_next(now: datetime, policy: RetryPolicy) -> OutboxMessage | None:
-    """Atomically take one due message (or one whose lease ran out)."""
-    now = _utc(now)
+    """Atomically take one due message (or one whose lease ran out).
+
+    ``modify`` is atomic on MongoDB; the embedded store (mongomock) does not make
+    its find-then-update atomic across threads, so claims of this process are
+    serialised as well (the demo delivers from a thread, the beat from another).
+    """
+    with _CLAIM_LOCK:
+        return _claim(_utc(now), policy)
+
+
+def _claim(now: datetime, policy: RetryPolicy) -> OutboxMessage | None:
     update = {
         "set__status": Status.SENDING.value,
         "set__claimed_at": now,

@@ -50,6 +50,7 @@ class OutboxView(BaseView):
             label_of=admin.label_of,
             local_text=local_text,
             endpoint=current_app.config.get("EXCHANGE_ENDPOINT") or "",
+            endpoint_label=current_app.extensions.get("baocao_exchange_label", ""),
             pages=(result.total + result.per_page - 1) // result.per_page,
         )
 

@@ -18,15 +18,14 @@ from baocao.platform.roles import Role
 from baocao.platform.security import ensure_user
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-PASSWORD = "Matkhau-kiem-thu-2026"
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def login(client: Any, username: str) -> None:
+def login(client: Any, username: str, password: str) -> None:
     token = _CSRF.search(client.get("/login/").get_data(as_text=True)).group(1)
     client.post(
         "/login/",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        data={"username": username, "password": password, "csrf_token": token},
     )
 
 
@@ -35,15 +34,16 @@ def test_outbox_page_lists_states_payload_and_sends_again(
     national: NationalDouble,
     open_regime: Any,
     accept_report: Any,
+    password: str,
 ) -> None:
     """EX-8: delivered and rejected rows, the signed payload, "Gửi lại ngay"."""
-    ensure_user(exchange_app, "admin", PASSWORD, role=Role.SYSADMIN)
+    ensure_user(exchange_app, "admin", password, role=Role.SYSADMIN)
     open_regime()
     accept_report("28249", 12.5)
     national.script = ["reject"]  # the first package (the regime) is refused
     deliver_due(national.url, NOW)
     client = exchange_app.test_client()
-    login(client, "admin")
+    login(client, "admin", password)
     page = client.get("/trao-doi/hang-doi/").get_data(as_text=True)
     assert "Bị từ chối" in page
     assert "Đã gửi" in page
@@ -68,11 +68,15 @@ def test_outbox_page_lists_states_payload_and_sends_again(
     assert data.key[:12] not in filtered
 
 
-def test_outbox_page_is_for_the_system_admin_only(exchange_app: Any) -> None:
+def test_outbox_page_is_for_the_system_admin_only(
+    exchange_app: Any, password: str
+) -> None:
     """EX-8: a unit admin gets 403 (FAB) or the permission service's refusal."""
-    ensure_user(exchange_app, "82.admin", PASSWORD, role=Role.UNIT_ADMIN, unit_code="82")
+    ensure_user(
+        exchange_app, "82.admin", password, role=Role.UNIT_ADMIN, unit_code="82"
+    )
     client = exchange_app.test_client()
-    login(client, "82.admin")
+    login(client, "82.admin", password)
     answer = client.get("/trao-doi/hang-doi/")
     assert answer.status_code in (302, 403)
     assert "Gói tin gửi hệ thống báo cáo quốc gia" not in answer.get_data(as_text=True)
