@@ -13,6 +13,7 @@ from flask_appbuilder import AppBuilder
 
 from baocao.platform.api.aggregate import AggregatesApi
 from baocao.platform.api.forms import FormsApi
+from baocao.platform.api.indicators import IndicatorsApi
 from baocao.platform.api.units import UnitsApi
 from baocao.platform.api.workflow import ChainsApi, RegimesApi
 from baocao.platform.api.workflow_submissions import SubmissionsApi
@@ -21,6 +22,7 @@ __all__ = [
     "AggregatesApi",
     "ChainsApi",
     "FormsApi",
+    "IndicatorsApi",
     "RegimesApi",
     "SubmissionsApi",
     "UnitsApi",
@@ -36,3 +38,4 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(SubmissionsApi)
     appbuilder.add_api(AggregatesApi)
     appbuilder.add_api(FormsApi)
+    appbuilder.add_api(IndicatorsApi)

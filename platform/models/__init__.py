@@ -10,6 +10,7 @@ from baocao.platform.models.audit import AppendOnlyError, AuditEvent
 from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
+from baocao.platform.models.indicator import Dashboard, Indicator, IndicatorValue
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -20,9 +21,12 @@ __all__ = [
     "AppendOnlyError",
     "ApprovalChain",
     "AuditEvent",
+    "Dashboard",
     "Form",
     "FormVersion",
     "Grant",
+    "Indicator",
+    "IndicatorValue",
     "OutboxMessage",
     "Period",
     "Regime",

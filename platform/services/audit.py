@@ -58,6 +58,9 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.rejected": "Gói tin QCVN 125 bị từ chối",
     "exchange.failed": "Gửi gói tin QCVN 125 thất bại",
     "exchange.retry": "Gửi lại gói tin QCVN 125 ngay",
+    "indicator.create": "Thêm chỉ tiêu",
+    "indicator.update": "Sửa chỉ tiêu",
+    "dashboard.save": "Lưu bảng điều khiển",
 }
 
 

@@ -27,7 +27,7 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit
+from baocao.platform.services import access, audit, indicator_values
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -51,7 +51,13 @@ from baocao.platform.workflow.errors import (
     TransitionError,
     WorkflowCode,
 )
-from baocao.platform.workflow.transitions import STATE_NAMES, Actor, decide, is_editable
+from baocao.platform.workflow.transitions import (
+    STATE_NAMES,
+    Actor,
+    State,
+    decide,
+    is_editable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +361,8 @@ def act(
         },
     )
     sub.reload()
+    if State.ACCEPTED.value in (sub.state, event["from_state"]):
+        indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
     exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)
     return sub
 
