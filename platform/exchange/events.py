@@ -5,6 +5,8 @@ The services call one hook here after their own write succeeded:
 - a regime is published → its regime package, plus the form and outline
   packages of the form version it uses;
 - a period is opened → the period catalogue package of that period;
+- an indicator is created or changed → the indicator catalogue, groups and
+  disaggregations packages;
 - a submission changes state → a status package when the national system tracks
   that state (sent, accepted, returned: the states between agencies; drafts,
   approvals and signatures stay inside the reporting agency); when accepted, the
@@ -28,7 +30,8 @@ from typing import Any
 
 from baocao.platform.exchange import qcvn125, sealing
 from baocao.platform.exchange.delivery import enqueue
-from baocao.platform.models import Unit
+from baocao.platform.exchange.outbox import payload_sha256
+from baocao.platform.models import Indicator, Unit
 from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.services import audit
 from baocao.platform.workflow.periods import is_late
@@ -166,6 +169,34 @@ def period_opened(regime_id: str, period: Any, now: datetime) -> None:
     }
     package = qcvn125.period_catalogue_package(str(regime_id), [item])
     _queue_all([package], now, f"period/{regime_id}/{period.key}")
+
+
+def catalogue_changed(now: datetime) -> None:
+    """Indicator catalogue, groups and disaggregations after an indicator changed.
+
+    The catalogue's version is a hash of its entries, so an unchanged catalogue
+    is the same package (one message) however often it is queued.
+    """
+    if not enabled():
+        return
+    entries = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "unit_of_measure": i.unit_of_measure,
+            "group": i.group,
+            "disaggregations": list(i.disaggregations),
+            "owner": i.owner_unit,
+        }
+        for i in Indicator.objects.order_by("code")
+    ]
+    version = payload_sha256(entries)[:12]
+    packages = [
+        qcvn125.indicator_catalogue_package(entries, version),
+        qcvn125.indicator_groups_package(entries),
+        qcvn125.disaggregations_package(entries),
+    ]
+    _queue_all(packages, now, "indicators")
 
 
 def _submission_view(sub: Any, now: datetime) -> dict[str, Any]:

@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.rejected": "Gói tin QCVN 125 bị từ chối",
     "exchange.failed": "Gửi gói tin QCVN 125 thất bại",
     "exchange.retry": "Gửi lại gói tin QCVN 125 ngay",
+    "exchange.error": "Không lập được gói tin QCVN 125",
     "indicator.create": "Thêm chỉ tiêu",
     "indicator.update": "Sửa chỉ tiêu",
     "dashboard.save": "Lưu bảng điều khiển",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Form, FormVersion, Indicator
 from baocao.platform.models.indicator import AGGREGATE_RULES
 from baocao.platform.services import access, audit, unit_tree
@@ -138,6 +139,7 @@ def create_indicator(
     ).save()
     audit.record(_username(actor), "indicator.create", f"indicator:{code}", now=now,
                  unit=fields["owner_unit"], details={"name": fields["name"]})
+    exchange_events.catalogue_changed(now)  # QCVN 125 catalogue packages
     return indicator
 
 
@@ -155,6 +157,7 @@ def update_indicator(
     indicator.save()
     audit.record(_username(actor), "indicator.update", f"indicator:{code}", now=now,
                  unit=indicator.owner_unit, details={"public": indicator.public})
+    exchange_events.catalogue_changed(now)  # QCVN 125 catalogue packages
     return indicator
 
 

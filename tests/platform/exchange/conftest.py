@@ -165,3 +165,9 @@ def accept_report() -> Callable[..., Submission]:
 def make_units() -> Callable[[], None]:
     """``make_units()``: province 82 → SKHCN, communes 28249 and 28261."""
     return seed_units
+
+
+@pytest.fixture
+def sysadmin() -> Who:
+    """A signed-in system admin, as the services see one."""
+    return Who("admin", "82", ["sysadmin"])

@@ -20,6 +20,7 @@ from baocao.platform.exchange.double import NationalDouble
 from baocao.platform.exchange.outbox import RetryPolicy
 from baocao.platform.models import AuditEvent
 from baocao.platform.models.exchange import OutboxMessage
+from baocao.platform.services import indicators
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.signing import verify_detached
@@ -182,3 +183,31 @@ def test_unsigned_data_package_is_rejected_by_the_double(
         OutboxMessage.objects(package_type="che_do_bao_cao").first().status
         == "delivered"
     )
+
+
+def test_indicator_change_queues_the_catalogue_once(
+    exchange_app: Any, sysadmin: Any
+) -> None:
+    """EX-5: a new or changed indicator queues catalogue, groups, disaggregations."""
+    payload = {
+        "code": "DT_LUA",
+        "name": "Diện tích lúa",
+        "unit_of_measure": "ha",
+        "group": "Nông nghiệp",
+        "owner_unit": "82",
+    }
+    indicators.create_indicator(payload, actor=sysadmin, now=NOW)
+    assert types() == ["danh_muc_chi_tieu", "nhom_chi_tieu", "phan_to"]
+    catalogue = json.loads(OutboxMessage.objects.first().body)["payload"]
+    assert catalogue["chi_tieu"][0]["ma_chi_tieu"] == "DT_LUA"
+    assert catalogue["chi_tieu"][0]["co_quan_chu_tri"] == "82"
+    indicators.update_indicator("DT_LUA", payload, actor=sysadmin, now=NOW)
+    assert len(types()) == 3  # nothing changed: the same packages
+    indicators.update_indicator(
+        "DT_LUA",
+        {**payload, "name": "Diện tích gieo trồng lúa"},
+        actor=sysadmin,
+        now=NOW,
+    )
+    assert types().count("danh_muc_chi_tieu") == 2
+    assert types().count("nhom_chi_tieu") == 1  # groups unchanged: one message
