@@ -33,6 +33,7 @@ from baocao.platform.exchange.delivery import enqueue
 from baocao.platform.exchange.outbox import payload_sha256
 from baocao.platform.models import Indicator, Unit
 from baocao.platform.models.exchange import OutboxMessage
+from baocao.platform.models.workflow import Submission
 from baocao.platform.services import audit
 from baocao.platform.workflow.periods import is_late
 from baocao.schemas.errors import BaocaoError
@@ -261,8 +262,22 @@ def submission_changed(sub: Any, now: datetime) -> None:
 
 
 def _complete_aggregate(sub: Any, now: datetime) -> Iterable[Package]:
-    """The receiving unit's aggregate, once no reporting unit is missing."""
-    found = _aggregation().aggregate_period(
+    """The receiving unit's aggregate, once no reporting unit is missing.
+
+    Counting first keeps every other acceptance from aggregating the period.
+    """
+    aggregation = _aggregation()
+    regime = _workflow().get_regime(sub.regime_id)
+    expected = aggregation.units_in_scope(regime, regime.receiving_unit, now)
+    accepted = Submission.objects(
+        regime_id=sub.regime_id,
+        period_key=sub.period_key,
+        state="accepted",
+        unit__in=expected,
+    ).count()
+    if accepted < len(expected):
+        return
+    found = aggregation.aggregate_period(
         sub.regime_id,
         sub.period_key,
         unit=None,

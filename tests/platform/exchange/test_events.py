@@ -23,6 +23,7 @@ from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.services import indicators
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from baocao.platform.settings import Settings, SettingsError
 from baocao.signing import verify_detached
 from support import ROOT
 
@@ -211,3 +212,22 @@ def test_indicator_change_queues_the_catalogue_once(
     )
     assert types().count("danh_muc_chi_tieu") == 2
     assert types().count("nhom_chi_tieu") == 1  # groups unchanged: one message
+
+
+@pytest.mark.parametrize(
+    ("environ", "variable"),
+    [
+        ({"BAOCAO_EXCHANGE_URL": "https://qg.example/goi-tin"}, "BAOCAO_EXCHANGE_P12"),
+        (
+            {"BAOCAO_EXCHANGE_P12": "/khoa/co-quan.p12"},
+            "BAOCAO_EXCHANGE_P12_PASSPHRASE",
+        ),
+    ],
+    ids=["url-without-key", "key-without-passphrase"],
+)
+def test_exchange_needs_the_agency_key(environ: dict[str, str], variable: str) -> None:
+    """EX-6: data and status packages must be signed, so a URL needs a key."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(environ)
+    assert caught.value.code == "CFG002"
+    assert caught.value.variable == variable
