@@ -27,7 +27,6 @@ from baocao.platform.services import workflow_fallback, workflow_forms
 from baocao.platform.services import workflow_tracking as tracking
 from baocao.platform.services.submission_export import export_submission
 from baocao.platform.workflow.errors import (
-    ConflictError,
     DataInvalidError,
     WorkflowCode,
     WorkflowError,
@@ -160,7 +159,7 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        sub = service.get_submission(submission_id)
+        sub = service.get_submission(submission_id, history=False)
         data = payload.get("data")
         errors = _shape_errors(data)
         if errors:
@@ -198,15 +197,10 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        sub = service.get_submission(submission_id)
         to_step = payload.get("to_step")
         comments = payload.get("comments")
-        if sub.version != expected:
-            raise ConflictError(
-                WorkflowCode.WF030, current=sub.version, expected=expected
-            )
-        done = service.act(
-            str(sub.pk),
+        done = service.act(  # reads the submission once, 404 / 409 included
+            submission_id,
             action,
             expected,
             caller(),

@@ -16,7 +16,7 @@ A user whose unit is closed keeps no scope until transferred.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -144,27 +144,36 @@ def is_sysadmin(user: Any) -> bool:
     return is_signed_in(user) and Role.SYSADMIN in role_keys(user)
 
 
-def scopes(user: Any, *, now: datetime) -> list[Scope]:
-    """Every (unit, regime, roles) the user acts in: its account, then its grants."""
+def scopes(
+    user: Any, *, now: datetime, find: Callable[[str], Unit | None] | None = None
+) -> list[Scope]:
+    """Every (unit, regime, roles) the user acts in: its account, then its grants.
+
+    :param find: how to read a unit by code (a caller that already read some
+        passes its memo); :func:`unit_tree.find_unit` by default.
+    """
     if not is_signed_in(user):
         return []
+    find = find or unit_tree.find_unit
     found: list[Scope] = []
     own = role_keys(user) - {Role.SYSADMIN}
-    home = _active_unit(getattr(user, "unit_code", None), now)
+    home = _active_unit(getattr(user, "unit_code", None), now, find)
     if own and home is not None:
         found.append(Scope(home.code, None, own, "account"))
     for grant in Grant.objects(username=user.username, revoked_at=None):
-        unit = _active_unit(grant.unit_code, now)
+        unit = _active_unit(grant.unit_code, now, find)
         roles = frozenset(r for r in map(role_of, grant.roles) if r in GRANTABLE)
         if unit is not None and roles:
             found.append(Scope(unit.code, grant.regime_id, roles, f"grant:{grant.pk}"))
     return found
 
 
-def _active_unit(code: str | None, now: datetime) -> Unit | None:
+def _active_unit(
+    code: str | None, now: datetime, find: Callable[[str], Unit | None]
+) -> Unit | None:
     if not code:
         return None
-    unit = unit_tree.find_unit(code)
+    unit = find(code)
     return unit if unit is not None and unit.is_active(now) else None
 
 

@@ -79,6 +79,8 @@ __all__ = [
 #: ``compute(data) -> (computed, errors)``: the form's validator and Calculator.
 Compute = Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]]
 
+UnitFinder = Callable[[str], Unit | None]
+
 _EMBEDDED_LOCK = threading.Lock()
 
 
@@ -100,19 +102,20 @@ def _guarded_update(query: dict[str, Any], **update: Any) -> int:
 # --- who acts ----------------------------------------------------------------
 
 
-def lineage(code: str | None) -> set[str]:
+def lineage(code: str | None, find: UnitFinder | None = None) -> set[str]:
     """Codes whose subtree contains unit ``code``: its path, and its successors'.
 
     ``S`` covers ``code`` exactly when ``code in unit_tree.subtree_codes(S)``
     (mergers included), but this reads one unit per hop instead of scanning a
     subtree, which matters on every request.
     """
+    find = find or unit_finder()
     found: set[str] = set()
     current = code
     for _ in range(64):
         if not current:
             break
-        unit = Unit.objects(code=current).only("code", "path", "merged_into").first()
+        unit = find(current)
         if unit is None:
             break
         found |= set(str(unit.path).split("/"))
@@ -120,19 +123,41 @@ def lineage(code: str | None) -> set[str]:
     return found
 
 
+def unit_finder(*codes: str | None) -> UnitFinder:
+    """Units by code, each read at most once by one permission check.
+
+    A check reads the reporting unit, its parent, the receiving unit and the
+    caller's own unit, often the same ones twice; ``codes`` are read up front
+    in one query. Nothing is kept after the check.
+    """
+    wanted = sorted({code for code in codes if code})
+    seen: dict[str, Unit | None] = dict.fromkeys(wanted)
+    if wanted:
+        seen.update((u.code, u) for u in Unit.objects(code__in=wanted))
+
+    def find(code: str) -> Unit | None:
+        if code not in seen:
+            seen[code] = Unit.objects(code=code).first()
+        return seen[code]
+
+    return find
+
+
 def _relations(
     user: Any, submission: Submission, regime: Regime, now: datetime
 ) -> tuple[Actor, bool]:
     """The actor's (role, relation) pairs and whether it may read the submission."""
-    unit = Unit.objects(code=submission.unit).only("parent").first()
+    home = getattr(user, "unit_code", None)
+    find = unit_finder(submission.unit, regime.receiving_unit, home)
+    unit = find(submission.unit)
     lines = {
-        ActorUnit.REPORTING: lineage(submission.unit),
-        ActorUnit.PARENT: lineage(unit.parent if unit is not None else None),
-        ActorUnit.RECEIVING: lineage(regime.receiving_unit),
+        ActorUnit.REPORTING: lineage(submission.unit, find),
+        ActorUnit.PARENT: lineage(unit.parent if unit is not None else None, find),
+        ActorUnit.RECEIVING: lineage(regime.receiving_unit, find),
     }
     pairs: set[tuple[str, ActorUnit]] = set()
     visible = access.is_sysadmin(user)
-    for scope in access.scopes(user, now=now):
+    for scope in access.scopes(user, now=now, find=find):
         if scope.regime not in (None, str(regime.pk)):
             continue
         for relation, line in lines.items():
@@ -165,12 +190,15 @@ def can_view(user: Any, submission: Submission, regime: Regime, now: datetime) -
 # --- submissions -------------------------------------------------------------
 
 
-def get_submission(submission_id: str) -> Submission:
+def get_submission(submission_id: str, *, history: bool = True) -> Submission:
     """The submission with this id.
 
+    :param history: False leaves the history out (a save or an action only
+        appends to it, and it grows with every save).
     :raises NotFoundError: (404) no such submission.
     """
-    found = Submission.objects(id=_object_id(submission_id, "báo cáo")).first()
+    found = Submission.objects(id=_object_id(submission_id, "báo cáo"))
+    found = (found if history else found.exclude("history")).first()
     if found is None:
         raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
     return found
@@ -179,7 +207,7 @@ def get_submission(submission_id: str) -> Submission:
 def _context(
     submission_id: str, expected_version: int
 ) -> tuple[Submission, Regime, Chain]:
-    sub = get_submission(submission_id)
+    sub = get_submission(submission_id, history=False)
     if sub.version != expected_version:
         raise ConflictError(
             WorkflowCode.WF030, current=sub.version, expected=expected_version
@@ -269,8 +297,7 @@ def save_data(
         unit=sub.unit,
         details={"version": event["version"], "data_sha256": event["data_sha256"]},
     )
-    sub.reload()
-    return sub
+    return get_submission(str(sub.pk))  # reload() would also walk it for references
 
 
 def act(
@@ -360,7 +387,7 @@ def act(
             "data_sha256": event["data_sha256"],
         },
     )
-    sub.reload()
+    sub = get_submission(str(sub.pk))  # reload() would also walk it for references
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
     exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)

@@ -378,7 +378,7 @@ def test_guarded_update_catches_a_race_after_the_version_check(
     wf.act(
         sub_id, "return", 2, user("28270", "lanhdao"), now=NOW, reason="Thiếu số liệu"
     )
-    monkeypatch.setattr(wf, "get_submission", lambda _id: stale)
+    monkeypatch.setattr(wf, "get_submission", lambda _id, **_kw: stale)
     with pytest.raises(ConflictError) as caught:
         wf.act(sub_id, "approve", 2, user("28270", "lanhdao"), now=NOW)
     assert caught.value.fields == {"current": 3, "expected": 2}
