@@ -238,7 +238,12 @@ class Settings:
     smtp_sender: str = _var(_text, "baocao@localhost")
     """From address of notifications."""
     smtp_tls: bool = _var(_bool, True)
-    """Use STARTTLS."""
+    """Use STARTTLS (port 465 always uses implicit TLS)."""
+    public_url: str | None = _var(_http_url)
+    """Address of the site (``https://baocao.dongthap.gov.vn``) for links in e-mails;
+    unset → e-mails give the path only."""
+    reminder_days: int = _var(_positive_int, 3)
+    """Days before a period's deadline when units that have not submitted are reminded."""
     language: str = _var(_choice(LANGUAGES), "vi")
     """Default interface language; users can switch in the language menu."""
     max_upload_mb: int = _var(_positive_int, 20)

@@ -59,16 +59,27 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     # Imported here, after the Celery app exists, so that their shared tasks
     # register on it; their schedules run on the one worker started with --beat.
-    from baocao.platform.exchange import tasks as exchange_tasks
-    from baocao.platform.services import workflow_jobs
-
-    celery_app.conf.beat_schedule = {
-        **workflow_jobs.BEAT_SCHEDULE,
-        **exchange_tasks.BEAT_SCHEDULE,
-    }
+    celery_app.conf.beat_schedule = beat_schedule()
     if app.config["CELERY"]["broker_url"] == EMBEDDED_BROKER:
         _start_worker_on_first_publish(celery_app)
     return celery_app
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    """Every periodic job: run by Celery beat (``baocao worker --beat``), and by
+    the in-process scheduler of ``baocao demo`` (:mod:`baocao.platform.scheduler`).
+
+    Importing the modules registers their shared tasks on the current Celery app.
+    """
+    from baocao.platform.exchange import tasks as exchange_tasks
+    from baocao.platform.services import mail, reminders, workflow_jobs
+
+    return {
+        **workflow_jobs.BEAT_SCHEDULE,
+        **exchange_tasks.BEAT_SCHEDULE,
+        **reminders.BEAT_SCHEDULE,
+        **mail.BEAT_SCHEDULE,
+    }
 
 
 class EmbeddedWorker:

@@ -159,9 +159,15 @@ def run_demo(args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
     print(exchange_demo.banner_line(settings.exchange_url), flush=True)
+    # No Celery beat in the demo: the same periodic jobs (opening periods,
+    # reminders, outbox retries) run from a thread of this process.
+    from baocao.platform.scheduler import start_in_process_beat
+
+    beat = start_in_process_beat(app)
     try:
         _serve_demo(app, args.host, args.port)
     finally:
+        beat.stop()
         delivery.stop()
         if double is not None:
             double.stop()

@@ -5,9 +5,12 @@ The demo has no national system, no agency certificate and no Celery worker, so
 (:mod:`baocao.platform.exchange.double`, printed as a *GIẢ LẬP*), issues the
 agency's seal certificate from a fresh demo PKI into the instance folder, and
 returns the settings that point the exchange at them; :func:`start` then
-delivers the outbox from one thread of the demo process — at once after each
-queued package (the kick) and every few seconds for retries — so the outbox
-page shows deliveries. When ``BAOCAO_EXCHANGE_URL`` is set the demo uses that
+delivers the outbox from one thread of the demo process at once after each
+queued package (the kick), so the outbox page shows deliveries within a second.
+Retries that become due later are delivered by the demo's in-process beat
+(:mod:`baocao.platform.scheduler`), which runs the same ``deliver_outbox`` job
+as ``baocao worker --beat`` (every 60 s); claims are serialised, so the two
+never send a message twice. When ``BAOCAO_EXCHANGE_URL`` is set the demo uses that
 endpoint instead and starts no double.
 """
 
@@ -28,10 +31,6 @@ from baocao.signing import build_demo_pki
 from flask import Flask
 
 logger = logging.getLogger(__name__)
-
-EVERY_SECONDS = 5.0
-"""How often the demo looks for retries that became due."""
-
 
 def prepare(instance_dir: Path, now: datetime) -> tuple[dict[str, Any], RunningDouble]:
     """Start the double and write the demo seal key; the settings to use them."""
@@ -59,15 +58,14 @@ def banner_line(url: str) -> str:
 
 
 class LocalDelivery:
-    """Delivers the outbox from one daemon thread: on a kick, and every few seconds.
+    """Delivers the outbox from one daemon thread whenever it is kicked.
 
-    One thread, so deliveries never overlap in the embedded store (whose
-    ``modify`` is not atomic across threads).
+    A thread, so that the request that queued a package does not wait for the
+    national endpoint; one thread, so that kicks never overlap.
     """
 
-    def __init__(self, app: Flask, every: float = EVERY_SECONDS) -> None:
+    def __init__(self, app: Flask) -> None:
         self.app = app
-        self.every = every
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -88,7 +86,7 @@ class LocalDelivery:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self.every)
+            self._wake.wait()
             self._wake.clear()
             if self._stop.is_set():
                 break

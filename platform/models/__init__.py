@@ -11,6 +11,7 @@ from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
 from baocao.platform.models.indicator import Dashboard, Indicator, IndicatorValue
+from baocao.platform.models.notification import Notification, Reminder
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -27,9 +28,11 @@ __all__ = [
     "Grant",
     "Indicator",
     "IndicatorValue",
+    "Notification",
     "OutboxMessage",
     "Period",
     "Regime",
+    "Reminder",
     "Submission",
     "SupportRequest",
     "SupportStatus",

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "period.open": "Mở kỳ báo cáo",
     "period.deadline": "Điều chỉnh hạn báo cáo",
     "period.close": "Đóng kỳ báo cáo",
+    "period.remind": "Nhắc nhở đơn vị chưa nộp báo cáo",
     "submission.save": "Lưu dữ liệu báo cáo",
     "submission.submit": "Trình báo cáo",
     "submission.approve": "Phê duyệt báo cáo",

@@ -27,7 +27,7 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit, indicator_values
+from baocao.platform.services import access, audit, indicator_values, notifications
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -390,6 +390,9 @@ def act(
     sub = get_submission(str(sub.pk))  # reload() would also walk it for references
     if State.ACCEPTED.value in (sub.state, event["from_state"]):
         indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
+    notifications.after_transition(
+        sub, regime, chain, move, actor=_username(actor), now=now
+    )
     exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)
     return sub
 

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime
 from baocao.platform.roles import ROLE_NAMES, Role
-from baocao.platform.services import access, workflow_tracking
+from baocao.platform.services import access, reminders
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
+from baocao.platform.views.tracking import (
+    can_at_receiving,
+    history_page,
+    may_remind,
+    tracking_page,
+)
 from baocao.platform.views.workflow import (
     FREQUENCIES,
     REPORT_ROLES,
     WorkflowView,
     _forbid,
     _now,
-    _state_name,
     _user,
-    local_text,
 )
 from baocao.platform.workflow.chains import CHAIN_ROLES, UNIT_NAMES, Action, ActorUnit
 from baocao.platform.workflow.regime import CONTENTS, KINDS, METHODS
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
@@ -90,6 +92,8 @@ class RegimesView(BaseView):
         "publish": "write",
         "open_period": "write",
         "tracking": "read",
+        "remind": "write",
+        "unit_history": "read",
     }
     baocao_roles = REPORT_ROLES
 
@@ -165,75 +169,40 @@ class RegimesView(BaseView):
     @has_access
     def tracking(self, regime_id: str, period: str) -> Any:
         regime = config.get_regime(regime_id)
-        user, now = _user(), _now()
-        if not (
-            _may_manage(regime)
-            or access.can(
-                user,
-                access.Action.REPORT_VIEW,
-                unit=regime.receiving_unit,
-                regime=regime_id,
-                now=now,
-            )
-        ):
+        if not (_may_manage(regime) or can_at_receiving(regime)):
             raise _forbid("xem tình hình nộp báo cáo")
-        rows = workflow_tracking.status(regime_id, period, now=now)
-        state = request.args.get("state", "")
-        late = request.args.get("late", "")
-        shown = [
-            r
-            for r in rows
-            if (not state or r.state == state) and (not late or r.late == (late == "1"))
-        ]
-        if request.args.get("format") == "csv":
-            return _csv(shown, period)
-        submitted = [r for r in rows if r.submitted_at is not None]
-        on_time = sum(1 for r in submitted if not r.late)
-        return self.render_template(
-            "baocao/workflow/tracking.html",
-            regime=regime,
-            period=period,
-            rows=shown,
-            total=len(rows),
-            submitted=len(submitted),
-            on_time=on_time,
-            late_count=sum(1 for r in rows if r.late),
-            state=state,
-            late=late,
-            deadline=service.get_period(regime_id, period).effective_deadline(),
-            state_name=_state_name,
-            local_text=local_text,
-            states=[
-                "draft",
-                "submitted",
-                "approved",
-                "signed",
-                "sent",
-                "accepted",
-                "returned",
-            ],
+        return tracking_page(self, regime, period)
+
+    @expose("/<regime_id>/ky/<period>/nhac-nho", methods=["POST"])
+    @has_access
+    def remind(self, regime_id: str, period: str) -> Any:
+        regime = config.get_regime(regime_id)
+        if not may_remind(regime):
+            raise _forbid("nhắc nhở các đơn vị chưa nộp báo cáo")
+        sent = reminders.remind_now(
+            regime_id, period, actor=_user().username, now=_now()
+        )
+        flash(
+            f"Đã nhắc {len(sent.units)} đơn vị chưa nộp ({sent.notified} tài khoản).",
+            "success",
+        )
+        # Back to the board as it was filtered.
+        return redirect(
+            url_for(
+                "RegimesView.tracking",
+                regime_id=regime_id,
+                period=period,
+                **request.args.to_dict(),
+            )
         )
 
-
-def _csv(rows: list[Any], period: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Đơn vị", "Trạng thái", "Bước", "Thời điểm nộp (UTC)", "Trễ hạn"])
-    for r in rows:
-        writer.writerow(
-            [
-                r.unit,
-                _state_name(r.state),
-                r.step_name,
-                r.submitted_at.isoformat() if r.submitted_at else "",
-                "có" if r.late else "không",
-            ]
-        )
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=theo-doi-{period}.csv"},
-    )
+    @expose("/<regime_id>/don-vi/<unit>")
+    @has_access
+    def unit_history(self, regime_id: str, unit: str) -> Any:
+        regime = config.get_regime(regime_id)
+        if not (_may_manage(regime) or can_at_receiving(regime)):
+            raise _forbid("xem tình hình nộp báo cáo")
+        return history_page(self, regime, unit)
 
 
 class ChainsView(BaseView):

@@ -3,15 +3,40 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
+from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from playwright.sync_api import sync_playwright
+from support import require
+
+CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the browser tests (skips, or fails in CI, without it)."""
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ],
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
@@ -97,3 +122,94 @@ def _open_monthly_regime(
     )
     wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
     return str(regime.pk), str(Submission.objects(unit="28249").first().pk)
+
+
+# --- three communes reporting to SKHCN (notification and reminder tests) ------
+
+#: 2026-03-02 09:00 ICT: inside the cut-off window of 2026-M03.
+SITE_NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+SITE_COMMUNES = ("28249", "28261", "28270")
+SITE_ACCOUNTS = [
+    ("SKHCN.tonghop", Role.AGGREGATOR, "SKHCN"),
+    *(
+        (f"{unit}.{role.value}", role, unit)
+        for unit in SITE_COMMUNES
+        for role in (Role.DATA_ENTRY, Role.APPROVER, Role.SENDER)
+    ),
+]
+
+
+def open_communes_site(
+    app: Any, make_user: Any, make_unit: Any
+) -> tuple[str, dict[str, str]]:
+    """Units, accounts (e-mail ``<username>@dongthap.gov.vn``), a published regime
+    over the communes and 2026-M03 opened; returns the regime id and the
+    submission id of each commune. Call inside an app context."""
+    make_unit("82", "province")
+    make_unit("SKHCN", "department", "82", name="Sở Khoa học và Công nghệ")
+    for code in SITE_COMMUNES:
+        make_unit(code, "commune", "82", name=f"Xã {code}")
+    sm = app.appbuilder.sm
+    for username, role, unit in SITE_ACCOUNTS:
+        make_user(username, role, unit)
+        account = sm.find_user(username=username)
+        account.email = f"{username}@dongthap.gov.vn"
+        sm.update_user(account)
+    chain = config.ensure_default_chain(now=SITE_NOW)
+    regime = config.create_regime(
+        {
+            "name": "Báo cáo tháng",
+            "kind": "dinh_ky",
+            "content": "numeric",
+            "reporting_units": {"mode": "kind", "kind": "commune"},
+            "receiving_unit": "SKHCN",
+            "methods": ["he_thong"],
+            "cutoff": {"kind": "nd09"},
+            "deadline": {"kind": "day_of_last_month", "days": 20},
+            "frequency": "month",
+            "form_id": "f",
+            "form_version": 1,
+            "guidance": "Nhập, duyệt, ký, gửi",
+            "chain_id": str(chain.pk),
+        },
+        actor="SKHCN.thietke",
+        now=SITE_NOW,
+        publish=True,
+    )
+    wf.open_period(str(regime.pk), "2026-M03", actor="system", now=SITE_NOW)
+    subs = {s.unit: str(s.pk) for s in Submission.objects(regime_id=str(regime.pk))}
+    return str(regime.pk), subs
+
+
+def account(app: Any, username: str) -> Any:
+    """The FAB user, as the services receive it from a request."""
+    return app.appbuilder.sm.find_user(username=username)
+
+
+def act_as(app: Any, sub_id: str, username: str, action: str, **extra: Any) -> Any:
+    """Take ``action`` on the submission as ``username`` at NOW."""
+    sub = wf.get_submission(sub_id)
+    return wf.act(
+        sub_id, action, sub.version, account(app, username), now=SITE_NOW, **extra
+    )
+
+
+@pytest.fixture
+def communes_site(app: Any, make_user: Any, make_unit: Any) -> dict[str, Any]:
+    """``{"regime": id, "subs": {unit: submission id}}``, see
+    :func:`open_communes_site`."""
+    with app.app_context():
+        regime_id, subs = open_communes_site(app, make_user, make_unit)
+    return {"regime": regime_id, "subs": subs}
+
+
+@pytest.fixture
+def open_site() -> Any:
+    """``open_site(app, make_user, make_unit)``, see :func:`open_communes_site`."""
+    return open_communes_site
+
+
+@pytest.fixture
+def act() -> Any:
+    """``act(app, submission_id, username, action, **extra)`` at 2026-03-02."""
+    return act_as

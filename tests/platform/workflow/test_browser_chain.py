@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.settings import Secret, Settings
-from playwright.sync_api import sync_playwright
-from support import require
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 ACCOUNTS = [
     ("28249.nhaplieu", Role.DATA_ENTRY, "28249"),
     ("28249.lanhdao", Role.APPROVER, "28249"),
@@ -51,23 +46,6 @@ def server(
     }
     httpd.shutdown()
     thread.join(5)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def _login(browser: Any, server: dict[str, Any], username: str) -> Any:

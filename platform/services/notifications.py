@@ -1,0 +1,300 @@
+"""In-app notifications (the bell) and their fan-out to the accounts that act.
+
+Events (issue #5 item 6): a submission arriving at a step notifies the accounts
+that act there (``assignment``); a return notifies those of the step it goes
+back to, with the reason (``return``); acceptance tells the unit's data entry
+(``accepted``); the reminder job adds ``deadline_soon``, ``late``,
+``late_summary`` and the receiving unit's ``reminder`` (``services.reminders``).
+
+The notification is written first, in the document store; e-mail goes later
+through a Celery task (``services.mail``), so a mail server that is down never
+loses what users see in the app and never slows or fails the request that moved
+the submission. Recipients are resolved in one query per store for a batch of
+units: the accounts whose own role and unit cover the unit (FAB's SQL store)
+plus the per-regime grants (document store).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from baocao.platform.models import Grant, Unit
+from baocao.platform.models.notification import Notification
+from baocao.platform.roles import ROLE_NAMES, Role
+from baocao.platform.services.workhours import utc_naive
+from baocao.platform.workflow.chains import Action, ActorUnit, Chain
+from bson import ObjectId
+from flask import current_app, has_app_context
+
+logger = logging.getLogger(__name__)
+
+#: Vietnamese names of the kinds, for the notification page.
+KIND_NAMES: dict[str, str] = {
+    "assignment": "Việc mới",
+    "return": "Bị trả lại",
+    "accepted": "Đã tiếp nhận",
+    "deadline_soon": "Sắp đến hạn",
+    "late": "Trễ hạn",
+    "late_summary": "Đơn vị trễ hạn",
+    "reminder": "Nhắc nhở",
+}
+#: Addresses that can never be delivered (RFC 2606), e.g. the demo accounts'.
+_UNDELIVERABLE = (".invalid", ".example", ".test", ".localhost")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An account to notify."""
+
+    username: str
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """What a notification is about (for the link and later filtering)."""
+
+    regime_id: str
+    period_key: str
+    unit: str | None = None
+    submission_id: str | None = None
+
+
+def lineages(codes: Iterable[str]) -> dict[str, set[str]]:
+    """Per unit, the codes whose subtree contains it (its path, and for a merged
+    unit its successors' too), with one query for units that were not merged."""
+    from baocao.platform.services.workflow import lineage
+
+    wanted = set(codes)
+    found: dict[str, set[str]] = {}
+    for unit in Unit.objects(code__in=sorted(wanted)).only(
+        "code", "path", "merged_into"
+    ):
+        found[unit.code] = (
+            lineage(unit.code) if unit.merged_into else set(str(unit.path).split("/"))
+        )
+    return {code: found.get(code, set()) for code in wanted}
+
+
+def holders(
+    role: str, units: Iterable[str], regime_id: str | None
+) -> dict[str, list[Recipient]]:
+    """Per unit, the active accounts holding ``role`` over it for this regime.
+
+    As in ``services.access``: an account's own role covers its unit's subtree,
+    and a grant (for this regime or for all) covers the granted unit's subtree.
+    Three queries for the whole batch (units, grants, accounts), whatever its size.
+    """
+    if not has_app_context():  # the accounts live in the app's SQL store
+        return {unit: [] for unit in set(units)}
+    lines = lineages(units)
+    every = set().union(*lines.values()) if lines else set()
+    if not every:
+        return {unit: [] for unit in lines}
+    granted: dict[str, set[str]] = {}
+    for grant in Grant.objects(
+        unit_code__in=sorted(every),
+        roles=role,
+        revoked_at=None,
+        regime_id__in=[None, regime_id],
+    ).only("username", "unit_code"):
+        granted.setdefault(grant.unit_code, set()).add(grant.username)
+    accounts = _accounts(role, every, {n for names in granted.values() for n in names})
+    found: dict[str, list[Recipient]] = {}
+    for unit, line in lines.items():
+        names = {u for u, (home, own, _) in accounts.items() if own and home in line}
+        names |= {n for code in line for n in granted.get(code, ())}
+        found[unit] = [
+            Recipient(name, accounts[name][2] if name in accounts else None)
+            for name in sorted(names)
+            if name in accounts
+        ]
+    return found
+
+
+def _accounts(
+    role: str, unit_codes: set[str], granted: set[str]
+) -> dict[str, tuple[str | None, bool, str | None]]:
+    """``username -> (unit_code, holds role itself, e-mail)`` of active accounts
+    that sit in ``unit_codes`` with ``role`` or were granted it."""
+    from baocao.platform.extensions import db
+    from baocao.platform.security import BaocaoUser
+    from flask_appbuilder.security.sqla.models import Role as FabRole
+    from sqlalchemy import case, or_
+
+    name = ROLE_NAMES.get(Role(role)) if role in Role._value2member_map_ else None
+    own = BaocaoUser.unit_code.in_(sorted(unit_codes)) & BaocaoUser.roles.any(
+        FabRole.name == name
+    )
+    # One query, "holds the role itself" computed by the database (no per-user
+    # loading of roles).
+    rows = db.session.query(
+        BaocaoUser.username,
+        BaocaoUser.unit_code,
+        BaocaoUser.email,
+        case((own, True), else_=False),
+    ).filter(
+        BaocaoUser.active.is_(True),
+        or_(own, BaocaoUser.username.in_(sorted(granted))),
+    )
+    return {
+        username: (unit_code, bool(holds), _address(email))
+        for username, unit_code, email, holds in rows
+    }
+
+
+def _address(email: str | None) -> str | None:
+    value = (email or "").strip()
+    if "@" not in value or value.lower().endswith(_UNDELIVERABLE):
+        return None
+    return value
+
+
+def build(
+    recipients: Iterable[Recipient],
+    kind: str,
+    text: str,
+    link: str,
+    about: About,
+    *,
+    now: datetime,
+    exclude: Iterable[str] = (),
+) -> list[Notification]:
+    """Unsaved notifications, one per recipient (each username once).
+
+    :param exclude: usernames not to notify (whoever caused the event).
+    """
+    skip = set(exclude)
+    moment = utc_naive(now)
+    mail = mail_configured()
+    return [
+        Notification(
+            recipient=r.username,
+            kind=kind,
+            text=text,
+            link=link,
+            regime_id=about.regime_id,
+            period_key=about.period_key,
+            unit=about.unit,
+            submission_id=about.submission_id,
+            created_at=moment,
+            email_to=r.email if mail else None,
+        )
+        for r in {r.username: r for r in recipients}.values()
+        if r.username not in skip
+    ]
+
+
+def store(docs: list[Notification]) -> list[Notification]:
+    """Insert the notifications in one write, then queue their e-mails."""
+    if not docs:
+        return []
+    Notification.objects.insert(docs)
+    queued = [str(d.pk) for d in docs if d.email_to]
+    if queued:
+        from baocao.platform.services.mail import queue_emails
+
+        queue_emails(queued)
+    return docs
+
+
+def mail_configured() -> bool:
+    """Whether an SMTP server is configured for the running app."""
+    if not has_app_context():
+        return False
+    settings = current_app.extensions.get("baocao_settings")
+    return bool(settings is not None and settings.smtp_host)
+
+
+def submission_link(submission_id: str) -> str:
+    """The path of a submission's page."""
+    return f"/bao-cao/{submission_id}"
+
+
+def step_unit(relation: ActorUnit, unit: str, receiving: str) -> str | None:
+    """The unit where a step's actors sit for a submission of ``unit``."""
+    if relation == ActorUnit.RECEIVING:
+        return receiving
+    if relation == ActorUnit.PARENT:
+        found = Unit.objects(code=unit).only("parent").first()
+        return found.parent if found is not None else None
+    return unit
+
+
+def after_transition(
+    sub: Any, regime: Any, chain: Chain, move: Any, *, actor: str, now: datetime
+) -> None:
+    """Notify whoever the transition concerns; never fails the transition.
+
+    Called once by ``services.workflow.act`` after its write succeeded. Nothing
+    is resolved when the step did not change (an approval inside a step).
+    """
+    try:
+        _after_transition(sub, regime, chain, move, actor=actor, now=now)
+    except Exception:
+        # The transition is already stored: a notification problem is logged,
+        # never turned into an error for the user who moved the report.
+        logger.exception("không tạo được thông báo cho báo cáo %s", sub.pk)
+
+
+def _after_transition(
+    sub: Any, regime: Any, chain: Chain, move: Any, *, actor: str, now: datetime
+) -> None:
+    about = About(str(regime.pk), sub.period_key, sub.unit, str(sub.pk))
+    where = f"{regime.name} kỳ {sub.period_key} của đơn vị {sub.unit}"
+    if move.action == Action.ACCEPT:
+        step, kind = chain.steps[0], "accepted"
+        text = f"{where} đã được tiếp nhận."
+    elif move.after.step is None or move.after.step == move.before.step:
+        return
+    elif move.action == Action.RETURN:
+        step, kind = chain.steps[move.after.step], "return"
+        text = f"{where} bị trả lại bởi {actor}. Lý do: {move.reason}"
+    else:
+        step, kind = chain.steps[move.after.step], "assignment"
+        text = f"{where} đang chờ bạn: {step.name}."
+    unit = step_unit(step.actor_unit, sub.unit, regime.receiving_unit)
+    if unit is None:
+        return
+    people = holders(step.actor_role, [unit], str(regime.pk)).get(unit, [])
+    link = submission_link(str(sub.pk))
+    store(build(people, kind, text, link, about, now=now, exclude=[actor]))
+
+
+def unread_count(username: str) -> int:
+    """How many notifications the user has not read (the bell's number)."""
+    return Notification.objects(recipient=username, read_at=None).count()
+
+
+def for_user(username: str, *, limit: int = 100) -> list[Notification]:
+    """The user's notifications, newest first."""
+    return list(
+        Notification.objects(recipient=username).order_by("-created_at").limit(limit)
+    )
+
+
+def mark_read(username: str, ids: Iterable[str] | None, *, now: datetime) -> int:
+    """Mark the user's notifications read (``ids`` None: all of them).
+
+    Only the user's own notifications match, whatever ids are posted.
+    """
+    query: Mapping[str, Any] = {"recipient": username, "read_at": None}
+    if ids is not None:
+        wanted = [i for i in ids if _is_object_id(i)]
+        query = {**query, "id__in": wanted}
+    return Notification.objects(**query).update(set__read_at=utc_naive(now))
+
+
+def get_own(username: str, notification_id: str) -> Notification | None:
+    """The user's notification with this id (None for someone else's)."""
+    if not _is_object_id(notification_id):
+        return None
+    return Notification.objects(id=notification_id, recipient=username).first()
+
+
+def _is_object_id(value: str) -> bool:
+    return ObjectId.is_valid(value)
