@@ -30,7 +30,7 @@ from support import ROOT
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 CELL = "Biểu 01-KTXH!D10"
 PKI = ROOT / "tests" / "fixtures" / "pki"
-FAST = RetryPolicy(max_attempts=3, base_seconds=60, timeout_seconds=0.3)
+FAST = RetryPolicy(max_attempts=3, base_seconds=60, timeout_seconds=5.0)
 
 
 def types() -> list[str]:
