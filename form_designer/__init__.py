@@ -14,6 +14,7 @@ from baocao.form_designer.errors import (
     Severity,
 )
 from baocao.form_designer.limits import Limits
+from baocao.form_designer.model import Repeat
 
 __all__ = [
     "COMPILER_VERSION",
@@ -23,6 +24,7 @@ __all__ = [
     "FormCompileError",
     "FormDesignError",
     "Limits",
+    "Repeat",
     "Severity",
     "compile_workbook",
 ]

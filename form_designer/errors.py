@@ -141,6 +141,33 @@ class Code(DetailEnum):
         _WHERE + "Công thức dùng tên vùng {value} không trỏ tới một vùng ô trong "
         "tệp. Hãy thay tên vùng bằng địa chỉ ô (ví dụ D9:D18).",
     )
+    FD024 = Detail(
+        "overlapping repeat groups",
+        "[Sheet '{sheet}'] Nhóm dòng lặp {value} (dòng {rows}) chồng lên nhóm {other}. "
+        "Mỗi dòng chỉ thuộc một nhóm; hãy chọn vùng dòng khác hoặc bỏ một nhóm.",
+    )
+    FD025 = Detail(
+        "duplicate repeat group name",
+        "[Sheet '{sheet}'] Tên nhóm dòng lặp {value} đã dùng cho một nhóm khác. Hãy "
+        "đặt tên khác (chữ không dấu, số, dấu gạch dưới).",
+    )
+    FD026 = Detail(
+        "repeat group without inputs",
+        "[Sheet '{sheet}'] Nhóm dòng lặp {value}: dòng {rows} không có ô nhập liệu. "
+        "Hãy chỉ chọn các dòng số liệu đơn vị nhập (không chọn dòng tiêu đề, dòng "
+        "tổng cộng).",
+    )
+    FD027 = Detail(
+        "merge across repeat group edge",
+        _WHERE + "Vùng gộp ô {value} nằm một phần trong nhóm dòng lặp {other}. "
+        "Hãy chọn vùng dòng chứa trọn vùng gộp, hoặc bỏ gộp ô trong tệp Excel.",
+    )
+    FD028 = Detail(
+        "formula across repeat rows",
+        _WHERE + "Ô công thức nằm trong nhóm dòng lặp {value} nhưng đọc ô {other} ở "
+        "dòng khác của nhóm (ví dụ dòng tổng cộng, luỹ kế). Công thức trong nhóm chỉ "
+        "được dùng ô cùng dòng; hãy đưa dòng tổng ra ngoài vùng nhóm.",
+    )
     FD030 = Detail(
         "not an input cell",
         _WHERE + "Ô này không phải ô nhập liệu của biểu mẫu (giá trị {value}). Hãy "

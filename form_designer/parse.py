@@ -263,12 +263,14 @@ def _field(
     )
 
 
-def parse(wb: Workbook) -> FormModel:
+def parse(wb: Workbook, extra_repeats: tuple[Repeat, ...] = ()) -> FormModel:
     """Classify every cell of ``wb`` and build the intermediate model.
 
     :param wb: the workbook from :func:`~baocao.form_designer.reader.read_workbook`.
+    :param extra_repeats: groups marked outside the workbook (the designer page).
     """
     repeats, bad_repeats = _repeats(wb)
+    repeats.extend(extra_repeats)
     context = {"repeats": repeats, "indicators": _indicator_names(wb)}
     fields: list[Field] = []
     formulas: list[FormulaCell] = []

@@ -263,11 +263,19 @@ class _GridWriter:
             )
             out.append(RowHtml(row, html, height, False))
         if not self.ctx.readonly:
+            prop = self.properties.get(name) or {}
+            limits = "".join(
+                f' data-{attr}="{int(prop[key])}"'
+                for key, attr in (("minItems", "min-rows"), ("maxItems", "max-rows"))
+                if isinstance(prop.get(key), int)
+            )
+            if isinstance(prop.get("maxItems"), int) and count >= prop["maxItems"]:
+                limits += " disabled"
             html = (
                 f'<tr class="bc-addrow"><td colspan="{len(self.grid.columns) + 1}">'
                 f'<button type="button" class="bc-add" data-repeat="{name}" '
                 f'data-first-row="{group["first_row"]}" '
-                f'data-template-rows="{len(template_rows)}">+ '
+                f'data-template-rows="{len(template_rows)}"{limits}>+ '
                 f"{self.ctx.strings['add_row']}</button></td></tr>"
             )
             out.append(RowHtml(group["last_row"], html, 24, False))

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from baocao.form_designer.checks.repeats import (
+    check_repeat_formulas,
+    check_repeat_inputs,
+    check_repeat_merges,
+    check_repeat_overlaps,
+)
 from baocao.form_designer.checks.rules import (
     check_duplicate_indicators,
     check_has_inputs,
@@ -23,6 +29,9 @@ Rule = Callable[[FormModel], list[Diagnostic]]
 RULES: tuple[Rule, ...] = (
     check_has_inputs,
     check_repeat_names,
+    check_repeat_overlaps,
+    check_repeat_inputs,
+    check_repeat_merges,
     check_validation_lists,
     check_duplicate_indicators,
 )
@@ -33,4 +42,4 @@ def check(model: FormModel) -> list[Diagnostic]:
     return [diagnostic for rule in RULES for diagnostic in rule(model)]
 
 
-__all__ = ["RULES", "check"]
+__all__ = ["RULES", "check", "check_repeat_formulas"]

@@ -130,7 +130,7 @@ class FormsApi(BaseApi):
         get:
           summary: Tài liệu của một phiên bản (schema, layout, formulas)
           responses:
-            200: {description: "{schema, layout, formulas}"}
+            200: {description: "{schema, layout, formulas, help, outline}"}
             404: {description: Không có phiên bản này}
         """
         version = service.get_version(form_id, n)
@@ -141,6 +141,7 @@ class FormsApi(BaseApi):
             layout=docs["layout"],
             formulas=docs["formulas"],
             help=docs.get("help", {}),
+            outline=version.outline(),
             version=version.n,
             source_sha256=version.source_sha256,
             compiler_version=version.compiler_version,

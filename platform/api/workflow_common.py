@@ -64,6 +64,7 @@ def submission_json(sub: Submission) -> dict[str, Any]:
         "data": sub.get_data(),
         "computed": sub.get_computed(),
         "narrative": sub.narrative,
+        "narrative_sections": dict(sub.narrative_sections or {}),
         "comments": [plain(c) for c in sub.comments],
         "history": [plain(e) for e in sub.history],
         "submitted_at": iso(sub.submitted_at),

@@ -219,16 +219,38 @@ def form_package(
 
 
 def outline_package(
-    form_id: str, version: int, layout: Mapping[str, Any]
+    form_id: str,
+    version: int,
+    layout: Mapping[str, Any],
+    outline: Mapping[str, Any] | None = None,
 ) -> tuple[PackageType, str, dict[str, Any]]:
-    """Đề cương: the narrative sections (rich-text cells) of a form, in order."""
-    sections = [
+    """Đề cương: the narrative sections of a form, in order.
+
+    First the rich-text cells of the sheets (``o`` = cell address), then the
+    sections of the outline designed in the designer page (``o`` = section key,
+    as in ``outline_submission_package``), with level, guidance, required flag
+    and word limit.
+    """
+    sections: list[dict[str, Any]] = [
         {"o": cell["address"], "tieu_de": cell.get("text") or ""}
         for sheet in layout.get("sheets", [])
         for cell in sheet.get("cells", [])
         if cell.get("role") == "narrative"
     ]
+    sections.extend(
+        {
+            "o": item["key"],
+            "tieu_de": item.get("title", ""),
+            "cap": item.get("level", 1),
+            "huong_dan": item.get("guidance", ""),
+            "bat_buoc": bool(item.get("required")),
+            "so_tu_toi_da": item.get("word_limit"),
+        }
+        for item in (outline or {}).get("sections", [])
+    )
     payload = {"ma_bieu_mau": form_id, "phien_ban": version, "muc": sections}
+    if outline and outline.get("title"):
+        payload["ten_de_cuong"] = outline["title"]
     return PackageType.OUTLINE, f"outline/{form_id}/{version}", payload
 
 

@@ -59,6 +59,11 @@ class Form(Document):
     """``{"schema", "layout", "formulas"}`` as the compiler made them."""
     overrides_json = StringField(default="{}")
     """``{address: {field: value}}`` set by the designer, applied on top of the base."""
+    repeats_json = StringField(default="[]")
+    """Repeat groups marked in the page (``form_marks``); ``base_json`` was
+    compiled with them."""
+    outline_json = StringField(default="")
+    """The narrative outline (mẫu đề cương) designed in the page; "" = none."""
     warnings = ListField()
     """Non-fatal diagnostics of the compile (``Diagnostic.to_dict()``)."""
     latest_version = IntField(default=0)
@@ -78,6 +83,12 @@ class Form(Document):
     def overrides(self) -> dict[str, dict[str, Any]]:
         return dict(json.loads(self.overrides_json or "{}"))
 
+    def repeat_marks(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.repeats_json or "[]"))
+
+    def outline(self) -> dict[str, Any] | None:
+        return json.loads(self.outline_json) if self.outline_json else None
+
 
 class FormVersion(Document):
     """Published version ``n`` of a form; never changed after it is saved."""
@@ -90,6 +101,9 @@ class FormVersion(Document):
     documents_json = StringField(required=True)
     """``{"schema", "layout", "formulas"}`` with the designer's overrides applied."""
     overrides_json = StringField(default="{}")
+    repeats_json = StringField(default="[]")
+    outline_json = StringField(default="")
+    """The outline as published (immutable like the documents)."""
     published_by = StringField(required=True)
     published_at = DateTimeField(required=True)
 
@@ -112,3 +126,6 @@ class FormVersion(Document):
 
     def documents(self) -> dict[str, Any]:
         return dict(json.loads(self.documents_json))
+
+    def outline(self) -> dict[str, Any] | None:
+        return json.loads(self.outline_json) if self.outline_json else None

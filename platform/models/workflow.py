@@ -165,6 +165,8 @@ class Submission(Document):
     data = DictField()
     computed = DictField()
     narrative = StringField(default="")
+    narrative_sections = DictField()
+    """Sanitised HTML per outline section key (``services.narrative``)."""
     state = StringField(default=State.DRAFT.value, choices=[s.value for s in State])
     step = IntField(null=True, default=0)
     done = ListField(StringField())

@@ -22,6 +22,8 @@ ASPECTS = {
     "help": "hướng dẫn",
     "indicator": "mã chỉ tiêu",
     "formula": "công thức",
+    "title": "tiêu đề",
+    "repeat": "nhóm dòng lặp (dòng, số dòng tối thiểu–tối đa)",
 }
 
 
@@ -46,7 +48,13 @@ def cell_facts(docs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             enum=prop.get("enum"),
             help=docs.get("help", {}).get(address),
             indicator=prop.get("x-indicator"),
+            title=prop.get("title"),
         )
+    for name, prop in docs["schema"].get("properties", {}).items():
+        if "x-repeat" in prop:
+            rows = f"{prop.get('x-first-row')}–{prop.get('x-last-row')}"
+            counts = f"{prop.get('minItems', 0)}–{prop.get('maxItems', '')}"
+            facts[f"{prop.get('x-sheet')}!{name}"] = {"repeat": f"{rows}, {counts}"}
     for address, formula in docs["formulas"].get("cells", {}).items():
         facts.setdefault(address, {"role": "computed", "text": None})["formula"] = formula.get(
             "formula"

@@ -20,7 +20,9 @@ from baocao.schemas import Calculator, CompiledForm, check_document
 ROLES = ("label", "input", "computed", "narrative")
 KINDS = ("integer", "decimal", "percent", "date", "text", "choice", "boolean", "narrative")
 #: Fields a designer may set on one cell.
-FIELDS = ("role", "kind", "required", "minimum", "maximum", "enum", "help", "indicator")
+FIELDS = (
+    "role", "kind", "required", "minimum", "maximum", "enum", "help", "indicator", "title",
+)
 _AGGREGATE = {"integer": "sum", "decimal": "sum"}
 _PERCENT_AGG = "average"
 
@@ -84,7 +86,8 @@ def _apply_one(docs: dict[str, Any], address: str, change: dict[str, Any]) -> No
     sheet, cell = find_cell(docs, address)
     if any(r for r in sheet.get("repeats", []) if _in_repeat(r, cell, address)):
         raise OverrideProblem(
-            address, f"Ô {address} thuộc nhóm dòng lặp: hãy sửa trong tệp Excel mẫu."
+            address, f"Ô {address} thuộc nhóm dòng lặp: hãy sửa trong tệp Excel mẫu, hoặc bỏ "
+            "nhóm đã đánh dấu trong trang thiết kế rồi sửa ô."
         )
     if cell is None:
         cell = _new_layout_cell(sheet, address)
@@ -145,7 +148,8 @@ def _make_input(
         role = "narrative"
     if kind not in KINDS:
         raise OverrideProblem(address, f"Kiểu dữ liệu '{kind}' không hợp lệ ở ô {address}.")
-    prop = _typed(kind, old.get("title") or cell.get("text") or address, address)
+    title = str(change.get("title") or "").strip()[:300]
+    prop = _typed(kind, title or old.get("title") or cell.get("text") or address, address)
     _limits(prop, kind, address, {**_carried(old), **change})
     if kind == "text" and "maxLength" in old:
         prop["maxLength"] = old["maxLength"]

@@ -50,6 +50,40 @@ class FormCode(DetailEnum):
     )
     FS005 = Detail("missing name", "Hãy đặt tên cho biểu mẫu (tối đa 300 ký tự).")
     FS006 = Detail("unknown field", "Không sửa được thuộc tính '{field}'; chỉ được: {allowed}.")
+    FS007 = Detail(
+        "bad repeat group name",
+        "Tên nhóm dòng lặp '{value}' không hợp lệ: dùng chữ cái không dấu, số và dấu "
+        "gạch dưới, bắt đầu bằng chữ cái, tối đa 40 ký tự (ví dụ du_an).",
+    )
+    FS008 = Detail(
+        "bad repeat rows",
+        "Vùng dòng '{value}' không hợp lệ trên sheet '{sheet}': hãy chọn từ dòng đầu "
+        "tới dòng cuối của nhóm, trong phạm vi 1–{max_row}.",
+    )
+    FS009 = Detail("bad repeat row counts", "Nhóm dòng lặp {name}: {problem}.")
+    FS010 = Detail(
+        "overridden cells inside a new group",
+        "Các ô {cells} trong vùng dòng {rows} đã được sửa riêng. Hãy bấm 'Trả về như "
+        "tệp mẫu' cho các ô đó trước khi đánh dấu nhóm dòng lặp.",
+    )
+    FS011 = Detail("mark refused by the compiler", "Không đánh dấu được: {problems}")
+    FS012 = Detail(
+        "group named in the workbook",
+        "Nhóm {name} được khai báo trong tệp Excel (tên vùng LAP_{name}); hãy xoá tên "
+        "vùng đó trong Formulas > Name Manager rồi tải mẫu lên lại.",
+    )
+    FS013 = Detail(
+        "unknown repeat mark", "Không có nhóm dòng lặp '{name}' do trang thiết kế đánh dấu."
+    )
+    FS014 = Detail(
+        "narrative without title",
+        "Đoạn văn ở ô {address} cần một tiêu đề (1–300 ký tự), ví dụ 'Đánh giá chung'.",
+    )
+    FS015 = Detail(
+        "narrative inside a merge",
+        "Ô {address} nằm trong vùng gộp {merge}; hãy chọn ô đầu vùng ({anchor}).",
+    )
+    FS016 = Detail("bad outline", "Mẫu đề cương chưa lưu: {problems}.")
 
 
 class FormStoreError(BaocaoError):
@@ -191,6 +225,8 @@ def publish(form_id: str, *, actor: str, now: datetime) -> FormVersion:
         compiler_version=form.compiler_version,
         documents_json=json.dumps(docs, ensure_ascii=False),
         overrides_json=form.overrides_json,
+        repeats_json=form.repeats_json,
+        outline_json=form.outline_json,
         published_by=actor,
         published_at=now,
     )
@@ -246,6 +282,21 @@ def _compiled(pk: str, documents_json: str, sha: str, compiler: str) -> Compiled
     del pk
     docs = json.loads(documents_json)
     return CompiledForm(docs["schema"], docs["layout"], docs["formulas"], sha, compiler)
+
+
+def load_outline(form_id: str, version: int | None) -> dict[str, Any] | None:
+    """The narrative outline of a published version (None when it has none).
+
+    :raises FormNotFoundError: (a ``LookupError``) for an unknown form or version.
+    """
+    return get_version(form_id, version).outline()
+
+
+def diff_outline_versions(form_id: str, old: int, new: int) -> list[dict[str, Any]]:
+    """Section-by-section differences of the outlines of two versions."""
+    from baocao.platform.services.form_outline import diff_outlines
+
+    return diff_outlines(get_version(form_id, old).outline(), get_version(form_id, new).outline())
 
 
 def diff_versions(form_id: str, old: int, new: int) -> list[dict[str, Any]]:

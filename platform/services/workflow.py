@@ -237,6 +237,7 @@ def save_data(
     now: datetime,
     compute: Compute | None = None,
     narrative: str | None = None,
+    sections: Mapping[str, str] | None = None,
 ) -> Submission:
     """Replace a draft's data (PUT semantics) if the caller read ``expected_version``.
 
@@ -286,6 +287,8 @@ def save_data(
     }
     if narrative is not None:
         update["set__narrative"] = narrative
+    if sections is not None:  # outline sections, sanitised by services.narrative
+        update["set__narrative_sections"] = dict(sections)
     query = {"id": sub.pk, "version": expected_version, "state": sub.state, "step": 0}
     if not _guarded_update(query, **update):
         raise _lost_race(sub, expected_version)
@@ -333,6 +336,10 @@ def act(
         comments=comments,
         cells=cells,
     )
+    if move.action == Action.SUBMIT:
+        from baocao.platform.services.narrative import check_before_submit
+
+        check_before_submit(sub, regime)
     moment = utc_naive(now)
     data = sub.get_data()
     event: dict[str, Any] = {

@@ -14,6 +14,7 @@ from baocao.platform.views.accounts import AccountsView
 from baocao.platform.views.audit import AuditView
 from baocao.platform.views.exchange import OutboxView
 from baocao.platform.views.forms import FormsView
+from baocao.platform.views.narrative import NarrativeView
 from baocao.platform.views.notifications import register_notification_views
 from baocao.platform.views.support import (
     AnnouncementsView,
@@ -73,6 +74,7 @@ def register_views(appbuilder: Any) -> None:
         SupportAdminView, "Hàng đợi hỗ trợ", icon="fa-inbox", category=CATEGORY_HELP
     )
     register_workflow_views(appbuilder)
+    appbuilder.add_view_no_menu(NarrativeView)
     register_notification_views(appbuilder)
     appbuilder.add_view(
         FormsView, "Biểu mẫu", icon="fa-table", category="Báo cáo"

@@ -8,6 +8,7 @@ the side panel when a cell is clicked.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,8 +19,10 @@ from flask_appbuilder.security.decorators import has_access
 from baocao.form_designer import FormCompileError
 from baocao.platform.roles import Role
 from baocao.platform.services import access
+from baocao.platform.services import form_marks as marks
 from baocao.platform.services import forms as service
 from baocao.platform.services.form_diff import ASPECTS, cell_facts
+from baocao.platform.services.form_outline import SECTION_ASPECTS
 from baocao.platform.services.form_overrides import KINDS, ROLES
 from baocao.renderers import (
     FONTS_DIR,
@@ -58,11 +61,14 @@ def _require_designer() -> Any:
     return user
 
 
-def _diagnostics_by_cell(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def diagnostics_by_cell(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Diagnostics keyed by the address of the cell they are shown at; one about a
+    range (FD007 ``A1:H40``) is shown at the range's first cell."""
     found: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if item.get("sheet") and item.get("cell"):
-            found.setdefault(f"{item['sheet']}!{item['cell']}", []).append(item)
+            first = str(item["cell"]).split(":", 1)[0]
+            found.setdefault(f"{item['sheet']}!{first}", []).append(item)
     return found
 
 
@@ -80,6 +86,9 @@ def _number(text: str) -> int | float | str | None:
 def cell_change(values: Any) -> dict[str, Any]:
     """The side panel's fields as a service change (Vietnamese number input accepted)."""
     change: dict[str, Any] = {"role": values.get("role", "input")}
+    title = (values.get("title") or "").strip()
+    if title:
+        change["title"] = title
     if change["role"] in ("input", "narrative"):
         change["kind"] = values.get("kind") or "decimal"
         change["required"] = values.get("required") == "on"
@@ -92,6 +101,19 @@ def cell_change(values: Any) -> dict[str, Any]:
     return change
 
 
+def _groups(docs: dict[str, Any], marked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every repeat group of the draft, saying whether the page marked it."""
+    by_name = {m["name"]: m for m in marked}
+    props = docs["schema"]["properties"]
+    return [
+        {"name": r["name"], "sheet": s["name"], "first_row": r["first_row"],
+         "last_row": r["last_row"], "marked": r["name"] in by_name,
+         "min_rows": props.get(r["name"], {}).get("minItems", 0),
+         "max_rows": props.get(r["name"], {}).get("maxItems")}
+        for s in docs["layout"]["sheets"] for r in s["repeats"]
+    ]
+
+
 class FormsView(BaseView):
     """Biểu mẫu: tải lên, xem trước, sửa ô, phát hành, so sánh phiên bản."""
 
@@ -101,6 +123,7 @@ class FormsView(BaseView):
     method_permission_name = {  # noqa: RUF012 - FAB reads a plain dict
         "index": "read", "upload": "write", "form": "read", "set_cell": "write",
         "publish": "write", "diff": "read", "static": "read",
+        "mark_repeat": "write", "unmark_repeat": "write", "outline": "write",
     }
     baocao_roles = (Role.DESIGNER,)
 
@@ -151,12 +174,15 @@ class FormsView(BaseView):
             cells=cell_facts(docs),
             overrides=form.overrides(),
             diagnostics=form.warnings,
-            by_cell=_diagnostics_by_cell(list(form.warnings)),
+            by_cell=diagnostics_by_cell(list(form.warnings)),
             versions=service.versions(form_id),
             selected=request.args.get("cell", ""),
             roles=[(r, ROLE_NAMES[r]) for r in ROLES],
             kinds=[(k, KIND_NAMES[k]) for k in KINDS],
             role_names=ROLE_NAMES,
+            groups=_groups(docs, form.repeat_marks()),
+            sheets=[s["name"] for s in docs["layout"]["sheets"]],
+            outline=form.outline() or {"title": "", "sections": []},
         )
 
     @expose("/<form_id>/o", methods=["POST"])
@@ -168,12 +194,61 @@ class FormsView(BaseView):
             service.clear_override(form_id, address, now=_now())
             flash(f"Đã trả ô {address} về như trong tệp mẫu.", "info")
         else:
+            change = cell_change(request.form)
             try:
-                service.set_override(form_id, address, cell_change(request.form), now=_now())
+                if change["role"] == "narrative":
+                    marks.mark_narrative(form_id, address, change.get("title", ""),
+                                         now=_now(), required=change["required"])
+                else:
+                    service.set_override(form_id, address, change, now=_now())
                 flash(f"Đã cập nhật ô {address}.", "success")
             except service.FormStoreError as err:
                 flash(err.message, "danger")
         return redirect(url_for("FormsView.form", form_id=form_id, cell=address))
+
+    @expose("/<form_id>/nhom-lap", methods=["POST"])
+    @has_access
+    def mark_repeat(self, form_id: str) -> Any:
+        """Mark (or change) a repeatable row group from the selected rows."""
+        _require_designer()
+        spec = {k: request.form.get(k, "") for k in
+                ("name", "sheet", "first_row", "last_row", "min_rows", "max_rows")}
+        try:
+            marks.mark_repeat(form_id, spec, now=_now())
+            flash(f"Đã đánh dấu nhóm dòng lặp {spec['name']} (dòng "
+                  f"{spec['first_row']}–{spec['last_row']}).", "success")
+        except service.FormStoreError as err:
+            flash(err.message, "danger")
+        return redirect(url_for("FormsView.form", form_id=form_id) + "#repeats")
+
+    @expose("/<form_id>/nhom-lap/bo", methods=["POST"])
+    @has_access
+    def unmark_repeat(self, form_id: str) -> Any:
+        _require_designer()
+        name = request.form.get("name", "")
+        try:
+            marks.unmark_repeat(form_id, name, now=_now())
+            flash(f"Đã bỏ nhóm dòng lặp {name}.", "info")
+        except service.FormStoreError as err:
+            flash(err.message, "danger")
+        return redirect(url_for("FormsView.form", form_id=form_id) + "#repeats")
+
+    @expose("/<form_id>/de-cuong", methods=["POST"])
+    @has_access
+    def outline(self, form_id: str) -> Any:
+        """Save the outline designed in the page (posted as JSON text)."""
+        _require_designer()
+        try:
+            raw = json.loads(request.form.get("outline") or "{}")
+        except ValueError:
+            raw = None
+        try:
+            saved = marks.set_outline(form_id, raw, now=_now())
+            count = len(saved["sections"]) if saved else 0
+            flash(f"Đã lưu mẫu đề cương ({count} mục).", "success")
+        except service.FormStoreError as err:
+            flash(err.message, "danger")
+        return redirect(url_for("FormsView.form", form_id=form_id) + "#outline")
 
     @expose("/<form_id>/phat-hanh", methods=["POST"])
     @has_access
@@ -193,6 +268,8 @@ class FormsView(BaseView):
         return self.render_template(
             "baocao/forms/diff.html", form=form, old=old, new=new,
             changes=service.diff_versions(form_id, old, new),
+            outline_changes=service.diff_outline_versions(form_id, old, new),
+            section_aspects=SECTION_ASPECTS,
             versions=service.versions(form_id), aspects=ASPECTS,
         )
 

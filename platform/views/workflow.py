@@ -160,6 +160,8 @@ class WorkflowView(BaseView):
         editable = self._editable(sub, regime, chain)
         form_html = self._form_html(sub, regime, readonly=not editable)
         period = service.get_period(sub.regime_id, sub.period_key)
+        from baocao.platform.views.narrative import page_context
+
         return self.render_template(
             "baocao/workflow/submission.html",
             sub=sub,
@@ -176,6 +178,7 @@ class WorkflowView(BaseView):
             action_names={a.value: n for a, n in ACTION_NAMES.items()},
             earlier_steps=list(enumerate(chain.steps))[: (sub.step or 0)],
             last_save=_last_save(sub),
+            narrative=page_context(sub, regime, editable=editable),
         )
 
     def _editable(self, sub: Submission, regime: Regime, chain: Any) -> bool:
@@ -191,7 +194,7 @@ class WorkflowView(BaseView):
         self, sub: Submission, regime: Regime, *, readonly: bool
     ) -> str | None:
         loader = current_app.extensions.get("baocao_form_loader")
-        if loader is None or not regime.form_id:
+        if loader is None or not regime.form_id or regime.content == "narrative":
             return None
         try:
             compiled = loader(regime.form_id, regime.form_version)

@@ -526,8 +526,17 @@
     });
   };
 
+  /** The group's min/max rows set by the designer (schema minItems/maxItems). */
+  Grid.prototype.rowLimit = function (name, tbody, which) {
+    var add = tbody.querySelector('.bc-add[data-repeat="' + name + '"]');
+    var value = add && add.getAttribute("data-" + which + "-rows");
+    return value === null || value === undefined ? null : parseInt(value, 10);
+  };
+
   Grid.prototype.addRow = function (name, tbody) {
     var rows = this.groupRows(name, tbody);
+    var max = this.rowLimit(name, tbody, "max");
+    if (max !== null && rows.length >= max) return;
     var last = rows[rows.length - 1];
     var copy = last.cloneNode(true);
     copy.querySelectorAll(".bc-in").forEach(function (el) {
@@ -547,7 +556,8 @@
   Grid.prototype.removeRow = function (tr) {
     var name = tr.getAttribute("data-repeat");
     var tbody = tr.parentNode;
-    if (this.groupRows(name, tbody).length > 1) {
+    var min = Math.max(this.rowLimit(name, tbody, "min") || 0, 1);
+    if (this.groupRows(name, tbody).length > min) {
       tr.remove();
     } else {
       tr.querySelectorAll(".bc-in").forEach(function (el) { el.value = ""; });
@@ -581,6 +591,9 @@
       });
     });
     this.indexComputed();
+    var max = this.rowLimit(name, tbody, "max");
+    var addButton = tbody.querySelector('.bc-add[data-repeat="' + name + '"]');
+    if (addButton && max !== null) addButton.disabled = rows.length >= max;
     var change = {};
     change[name] = this.collectGroup(name, tbody);
     this.changed(change);

@@ -254,3 +254,22 @@ def test_bad_merge_is_a_coded_error(form: Any) -> None:
     with pytest.raises(LayoutError) as caught:
         render_entry_form((schema, layout), {}, {})
     assert caught.value.message == RenderCode.RD002.format(sheet=SHEET, value="A1")
+
+
+def test_group_row_limits_reach_the_add_button() -> None:
+    """RD-LIM: the designer's min/max rows (minItems/maxItems) are on the add
+    button; at the maximum it is disabled."""
+    schema = {"type": "object", "properties": {"g": {
+        "type": "array", "x-repeat": "g", "x-sheet": "S", "x-first-row": 2,
+        "x-last-row": 3, "minItems": 1, "maxItems": 2,
+        "items": {"type": "object", "properties": {"B": {"type": "number"}}}}}}
+    cell = {"address": "S!B2", "ref": "B2", "row": 2, "col": 2, "role": "input",
+            "text": None, "value": None, "number_format": "General", "style": {}}
+    layout = {"version": 1, "sheets": [{
+        "name": "S", "protected": False, "columns": [], "rows": [], "merges": [],
+        "cells": [cell, {**cell, "address": "S!B3", "ref": "B3", "row": 3}],
+        "repeats": [{"name": "g", "first_row": 2, "last_row": 3, "columns": ["B"]}]}]}
+    html = render_entry_form((schema, layout), {}, {})
+    assert 'data-min-rows="1" data-max-rows="2" disabled>' in html
+    html = render_entry_form((schema, layout), {"g": [{"B": 1}]}, {})
+    assert 'data-min-rows="1" data-max-rows="2">' in html

@@ -188,3 +188,28 @@ def test_data_and_kpi_data() -> None:
     ]
     _, _, rows = qcvn125.list_data_package(SUBMISSION)
     assert rows["danh_sach"] == {"du_an": [{"B": "Cầu", "D": 5}]}
+
+
+def test_outline_package_carries_the_designed_outline() -> None:
+    """EX-OUT: narrative cells first, then the outline designed in the page,
+    keyed by section key as the outline submission package is."""
+    outline = {
+        "title": "Thuyết minh tháng",
+        "sections": [
+            {"key": "m1", "title": "Tình hình chung", "level": 1,
+             "guidance": "Nêu bối cảnh.", "required": True, "word_limit": 500},
+            {"key": "m2", "title": "Kiến nghị", "level": 2, "guidance": "",
+             "required": False, "word_limit": None},
+        ],
+    }
+    kind, key, payload = qcvn125.outline_package("f1", 2, LAYOUT, outline)
+    assert (kind, key) == (qcvn125.PackageType.OUTLINE, "outline/f1/2")
+    assert payload["ten_de_cuong"] == "Thuyết minh tháng"
+    assert payload["muc"] == [
+        {"o": "Thuyết minh!A3", "tieu_de": "1. Kết quả"},
+        {"o": "m1", "tieu_de": "Tình hình chung", "cap": 1, "huong_dan": "Nêu bối cảnh.",
+         "bat_buoc": True, "so_tu_toi_da": 500},
+        {"o": "m2", "tieu_de": "Kiến nghị", "cap": 2, "huong_dan": "",
+         "bat_buoc": False, "so_tu_toi_da": None},
+    ]
+    assert "ten_de_cuong" not in qcvn125.outline_package("f1", 2, LAYOUT)[2]

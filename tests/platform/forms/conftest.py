@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
+from openpyxl.styles import Protection
 import pytest
 from baocao.platform.models import Unit
+from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
+from baocao.platform.services import workflow as wf
+from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
 
@@ -53,6 +57,38 @@ def bad_template() -> bytes:
     return out.getvalue()
 
 
+def projects_template() -> bytes:
+    """A protected sheet: a project list (rows 4–6, per-row formula in D), a
+    total row 7, and an empty merged block A10:D13 under the heading in A9.
+
+    | row | A            | B (input)  | C (input) | D          |
+    | 3   | STT          | Tên dự án  | Vốn       | Vốn x 1000 |
+    | 4–6 | 1, 2, 3      |            |           | =C4*1000   |
+    | 7   | Tổng cộng    |            | =SUM(C4:C6) |          |
+    | 9   | Đánh giá chung                                     |
+    """
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    sheet["A1"] = "DANH SÁCH DỰ ÁN ĐẦU TƯ"
+    sheet.merge_cells("A1:D1")
+    for col, text in zip("ABCD", ("STT", "Tên dự án", "Vốn (triệu đồng)", "Vốn (nghìn đồng)"),
+                         strict=True):
+        sheet[f"{col}3"] = text
+    for row in (4, 5, 6):
+        sheet[f"A{row}"] = row - 3
+        sheet[f"D{row}"] = f"=C{row}*1000"
+        for col in "BC":
+            sheet[f"{col}{row}"].protection = Protection(locked=False)
+    sheet["A7"], sheet["C7"] = "Tổng cộng", "=SUM(C4:C6)"
+    sheet["A9"] = "Đánh giá chung"
+    sheet.merge_cells("A10:D13")
+    sheet.protection.sheet = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Test settings with a key long enough for HS256 tokens."""
@@ -81,5 +117,28 @@ def api(app: Any, client: FlaskClient, make_user: Any, api_token: Any) -> Any:
 
 @pytest.fixture
 def kit() -> SimpleNamespace:
-    """``kit.template(name)``, ``kit.bad_template()``, ``kit.make_unit(code, kind, parent)``."""
-    return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit)
+    """``kit.template(name)``, ``kit.bad_template()``, ``kit.projects_template()``,
+    ``kit.make_unit(code, kind, parent)``, ``kit.open_regime(form_id, content)``."""
+    return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit,
+                           projects_template=projects_template, open_regime=open_regime)
+
+
+def open_regime(form_id: str, content: str = "linked") -> str:
+    """A published monthly regime on ``form_id`` version 1 for unit 28249 (units
+    82, SKHCN and 28249 must exist), 2026-M03 opened; returns 28249's submission.
+
+    Call inside an app context.
+    """
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    chain = config.ensure_default_chain(now=now)
+    regime = config.create_regime(
+        {"name": "Báo cáo dự án tháng", "kind": "dinh_ky", "content": content,
+         "reporting_units": ["28249"], "receiving_unit": "SKHCN",
+         "methods": ["he_thong"], "cutoff": {"kind": "nd09"},
+         "deadline": {"kind": "day_of_last_month", "days": 20}, "frequency": "month",
+         "form_id": form_id, "form_version": 1, "guidance": "Nhập và viết",
+         "chain_id": str(chain.pk)},
+        actor="SKHCN.thietke", now=now, publish=True,
+    )
+    wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
+    return str(Submission.objects(unit="28249").first().pk)
