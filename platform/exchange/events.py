@@ -239,8 +239,11 @@ def _report_packages(view: dict[str, Any], sub: Any) -> Iterable[Package]:
     yield qcvn125.data_package(view, schema)
     if any(isinstance(v, list) for v in view["data"].values()):
         yield qcvn125.list_data_package(view)
-    if sub.narrative:
-        yield qcvn125.outline_submission_package(view, {"noi_dung": sub.narrative})
+    sections = dict(sub.narrative_sections or {})
+    if not sections and sub.narrative:
+        sections = {"noi_dung": sub.narrative}
+    if sections:  # sanitised HTML per outline section
+        yield qcvn125.outline_submission_package(view, sections)
     kpi = qcvn125.kpi_data_package(view, schema)
     if kpi[2]["chi_so"]:
         yield kpi
