@@ -12,24 +12,40 @@ from baocao.platform.models.workflow import Submission
 from baocao.platform.services import form_marks, forms
 from baocao.platform.services import narrative as service
 from baocao.platform.services import workflow as wf
-from baocao.platform.workflow.errors import ConflictError
+from baocao.platform.workflow.errors import ConflictError, ForbiddenActionError
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-ENTRY = SimpleNamespace(username="28249.nhaplieu", unit_code="28249", roles=["nhaplieu"],
-                        is_authenticated=True, is_active=True)
-OUTLINE = {"title": "Thuyết minh", "sections": [
-    {"title": "Tình hình chung", "required": True, "word_limit": 5},
-    {"title": "Kiến nghị", "required": True},
-    {"title": "Phụ lục", "level": 2},
-]}
+ENTRY = SimpleNamespace(
+    username="28249.nhaplieu",
+    unit_code="28249",
+    roles=["nhaplieu"],
+    is_authenticated=True,
+    is_active=True,
+)
+OUTLINE = {
+    "title": "Thuyết minh",
+    "sections": [
+        {"title": "Tình hình chung", "required": True, "word_limit": 5},
+        {"title": "Kiến nghị", "required": True},
+        {"title": "Phụ lục", "level": 2},
+    ],
+}
 
 
 def _submission(kit: Any, content: str = "linked") -> str:
-    for code, kind, parent in (("82", "province", None), ("SKHCN", "department", "82"),
-                               ("28249", "commune", "82")):
+    for code, kind, parent in (
+        ("82", "province", None),
+        ("SKHCN", "department", "82"),
+        ("28249", "commune", "82"),
+    ):
         kit.make_unit(code, kind, parent)
-    form, _ = forms.upload_form(kit.projects_template(), name="Dự án", owner_unit="SKHCN",
-                                actor="SKHCN.thietke", now=NOW)
+    form, _ = forms.upload_form(
+        kit.projects_template(),
+        name="Dự án",
+        owner_unit="SKHCN",
+        actor="SKHCN.thietke",
+        now=NOW,
+    )
     form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
     forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
     return kit.open_regime(str(form.pk), content)
@@ -46,11 +62,14 @@ def test_save_sanitises_and_bumps_the_shared_version(app: Any, kit: Any) -> None
     with app.app_context():
         sub_id = _submission(kit)
         wf.save_data(sub_id, {"Dự án!C4": 5}, 1, ENTRY, now=NOW)
-        html = ('<h4>Tổng quan</h4><p onclick="x()">Tăng <b>khá</b></p><script>alert(1)'
-                '</script><ul><li>Một</li></ul><table><tr><td>1</td></tr></table>'
-                '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">liên kết</a>')
-        saved, result = service.save_sections(sub_id, {"m1": html, "m2": " "}, 2, ENTRY,
-                                              now=NOW)
+        html = (
+            '<h4>Tổng quan</h4><p onclick="x()">Tăng <b>khá</b></p><script>alert(1)'
+            "</script><ul><li>Một</li></ul><table><tr><td>1</td></tr></table>"
+            '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">liên kết</a>'
+        )
+        saved, result = service.save_sections(
+            sub_id, {"m1": html, "m2": " "}, 2, ENTRY, now=NOW
+        )
         stored = saved.narrative_sections["m1"]
         assert saved.version == 3 and "m2" not in saved.narrative_sections
         assert saved.get_data() == {"Dự án!C4": 5}
@@ -63,8 +82,9 @@ def test_save_sanitises_and_bumps_the_shared_version(app: Any, kit: Any) -> None
 
 
 def test_bad_or_stale_saves_change_nothing(app: Any, kit: Any) -> None:
-    """NR-02: a key outside the outline (422) and a stale version (409) leave
-    the stored narrative, data and version as they were."""
+    """NR-02: a key outside the outline (422), a stale version (409) and a user
+    who may not enter data (403) leave the narrative, data and version as they
+    were."""
     with app.app_context():
         sub_id = _submission(kit)
         service.save_sections(sub_id, {"m1": "<p>Một hai</p>"}, 1, ENTRY, now=NOW)
@@ -75,6 +95,12 @@ def test_bad_or_stale_saves_change_nothing(app: Any, kit: Any) -> None:
         assert caught.value.message == service.NarrativeCode.NR004.format(key="m9")
         with pytest.raises(ConflictError):
             service.save_sections(sub_id, {"m1": "<p>Cũ</p>"}, 1, ENTRY, now=NOW)
+        leader = SimpleNamespace(
+            **{**vars(ENTRY), "username": "28249.lanhdao", "roles": ["lanhdao"]}
+        )
+        with pytest.raises(ForbiddenActionError) as refused:
+            service.save_sections(sub_id, {"m1": "<p>Sửa</p>"}, 2, leader, now=NOW)
+        assert refused.value.http_status == 403
         assert _stored(sub_id) == before
 
 
@@ -86,15 +112,19 @@ def test_submit_names_missing_sections_and_word_limits(app: Any, kit: Any) -> No
         with pytest.raises(service.NarrativeError) as caught:
             wf.act(sub_id, "submit", 1, ENTRY, now=NOW)
         assert caught.value.message == service.NarrativeCode.NR001.format(
-            sections="'Tình hình chung', 'Kiến nghị'")
+            sections="'Tình hình chung', 'Kiến nghị'"
+        )
         assert Submission.objects.get(pk=sub_id).state == "draft"
         sections = {"m1": "<p>một hai ba bốn năm sáu</p>", "m2": "<p>Tăng vốn</p>"}
         service.save_sections(sub_id, sections, 1, ENTRY, now=NOW)
         with pytest.raises(service.NarrativeError) as caught:
             wf.act(sub_id, "submit", 2, ENTRY, now=NOW)
         assert caught.value.message == service.NarrativeCode.NR002.format(
-            section="Tình hình chung", words=6, limit=5)
-        service.save_sections(sub_id, {**sections, "m1": "<p>Ổn định</p>"}, 2, ENTRY, now=NOW)
+            section="Tình hình chung", words=6, limit=5
+        )
+        service.save_sections(
+            sub_id, {**sections, "m1": "<p>Ổn định</p>"}, 2, ENTRY, now=NOW
+        )
         assert wf.act(sub_id, "submit", 3, ENTRY, now=NOW).state == "submitted"
 
 

@@ -1,0 +1,103 @@
+"""The narrative part of the submission page and its JSON save endpoint."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from baocao.platform.models.workflow import Submission
+from baocao.platform.roles import Role
+from baocao.platform.services import form_marks, forms
+
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+OUTLINE = {
+    "title": "Thuyết minh",
+    "sections": [{"title": "Tình hình chung", "required": True, "word_limit": 50}],
+}
+
+
+def _open(app: Any, make_user: Any, kit: Any, content: str) -> str:
+    with app.app_context():
+        for code, kind, parent in (
+            ("82", "province", None),
+            ("SKHCN", "department", "82"),
+            ("28249", "commune", "82"),
+        ):
+            kit.make_unit(code, kind, parent)
+        make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
+        make_user("28249.lanhdao", Role.APPROVER, "28249")
+        form, _ = forms.upload_form(
+            kit.projects_template(),
+            name="Dự án",
+            owner_unit="SKHCN",
+            actor="SKHCN.thietke",
+            now=NOW,
+        )
+        form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
+        forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
+        return kit.open_regime(str(form.pk), content)
+
+
+@pytest.mark.parametrize(
+    ("content", "grid"),
+    [("linked", True), ("narrative", False)],
+    ids=["linked-grid-and-text", "narrative-text-only"],
+)
+def test_page_shows_the_parts_of_the_content(
+    app: Any, client: Any, auth: Any, make_user: Any, kit: Any, content: str, grid: bool
+) -> None:
+    """NR-P01: a linked report shows the grid and the editors, a narrative one
+    only the editors; a reader who may not edit sees the sanitised text."""
+    sub_id = _open(app, make_user, kit, content)
+    auth.login("28249.nhaplieu")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    assert ('id="data-form"' in page) is grid
+    assert 'class="bc-nar-editor"' in page and "baocao-narrative.js" in page
+    assert "Tình hình chung" in page and "0 từ / tối đa 50" in page
+    auth.logout()
+    auth.login("28249.lanhdao")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    assert 'class="bc-nar-editor"' not in page and 'class="bc-narrative-doc"' in page
+
+
+def test_save_endpoint_answers_like_the_grid_autosave(
+    app: Any, client: Any, auth: Any, make_user: Any, kit: Any
+) -> None:
+    """NR-P02: 400 without CSRF or with a bad body, 200 with the new version and
+    counts, 409 naming the last saver on a stale version (nothing overwritten),
+    422 for a section outside the outline."""
+    sub_id = _open(app, make_user, kit, "linked")
+    auth.login("28249.nhaplieu")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    token = re.search(r'id="narrative-csrf" value="([^"]+)"', page).group(1)
+    url = f"/de-cuong/{sub_id}/luu"
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    body = {"sections": {"m1": "<p>Tăng <script>x()</script>trưởng</p>"}, "version": 1}
+    assert client.post(url, json=body).status_code == 400
+    assert (
+        client.post(
+            url, json={"sections": [], "version": 1}, headers=headers
+        ).status_code
+        == 400
+    )
+    ok = client.post(url, json=body, headers=headers)
+    assert ok.status_code == 200, ok.json
+    assert ok.json == {"version": 2, "words": {"m1": 2}, "total": 2, "missing": []}
+    stale = client.post(
+        url, json={"sections": {"m1": "<p>cũ</p>"}, "version": 1}, headers=headers
+    )
+    assert (
+        stale.status_code == 409
+        and stale.json["last_save"]["actor"] == "28249.nhaplieu"
+    )
+    bad = client.post(
+        url, json={"sections": {"m7": "x"}, "version": 2}, headers=headers
+    )
+    assert bad.status_code == 422 and bad.json["code"] == "NR004"
+    with app.app_context():
+        sub = Submission.objects.get(pk=sub_id)
+        assert sub.version == 2 and sub.narrative_sections == {
+            "m1": "<p>Tăng trưởng</p>"
+        }
