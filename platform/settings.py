@@ -153,6 +153,11 @@ def _http_url(name: str, raw: str) -> str:
     return _uri("http", "https")(name, raw).reveal()
 
 
+def _paths(name: str, raw: str) -> tuple[Path, ...]:
+    """A list of files separated by the OS path separator (``:`` on Linux)."""
+    return tuple(Path(p) for p in _text(name, raw).split(os.pathsep) if p.strip())
+
+
 def _path(name: str, raw: str) -> Path:
     return Path(_text(name, raw)).expanduser().resolve()
 
@@ -198,6 +203,8 @@ class Settings:
     """Passphrase of the PKCS#12 file given to ``baocao sign``."""
     tsa_url: str | None = _var(_http_url)
     """RFC 3161 timestamp authority for PAdES B-T signatures."""
+    trust_roots: tuple[Path, ...] = _var(_paths, default_factory=tuple)
+    """Root CA certificates (PEM files, ``:``-separated) signatures must chain to."""
     exchange_url: str | None = _var(_http_url)
     """Endpoint of the national reporting system (QCVN 125 packages); unset → no
     package is queued or sent."""

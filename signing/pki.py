@@ -227,6 +227,8 @@ class DemoPki:
     """The agency's PKCS#12 for the seal signature."""
     crl_der: bytes
     """Empty CRL of the issuing CA, for B-LT."""
+    leaders_p12: tuple[bytes, ...] = ()
+    """One PKCS#12 per ``leaders`` entry, issued by the same CA (one per account)."""
 
 
 def build_demo_pki(
@@ -236,8 +238,12 @@ def build_demo_pki(
     leader_name: str = "Nguyễn Văn An",
     organisation: str = "Ủy ban nhân dân tỉnh Đồng Tháp",
     agency: str = "Sở Khoa học và Công nghệ tỉnh Đồng Tháp",
+    leaders: Sequence[tuple[str, str]] = (),
 ) -> DemoPki:
     """Generate a fresh demo chain valid from ``now`` - 1 day for five years.
+
+    :param leaders: further ``(name, organisation)`` leaders to issue, e.g. one
+        per demo leader account, so that each signs with its own certificate.
 
     Keys are random (about a third of a second for four RSA keys); the caller
     stores the result if it must survive a restart. For demos only: the root is
@@ -274,4 +280,10 @@ def build_demo_pki(
         leader_p12=leader.to_pkcs12(passphrase, chain),
         seal_p12=seal.to_pkcs12(passphrase, chain),
         crl_der=issue_crl(issuing, [], this_update=start, next_update=end),
+        leaders_p12=tuple(
+            issue_identity(
+                make_name(name, org), issuer=issuing, not_before=start, not_after=end
+            ).to_pkcs12(passphrase, chain)
+            for name, org in leaders
+        ),
     )

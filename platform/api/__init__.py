@@ -16,6 +16,7 @@ from baocao.platform.api.forms import FormsApi
 from baocao.platform.api.indicators import IndicatorsApi
 from baocao.platform.api.units import UnitsApi
 from baocao.platform.api.workflow import ChainsApi, RegimesApi
+from baocao.platform.api.workflow_signing import SubmissionSigningApi
 from baocao.platform.api.workflow_submissions import SubmissionsApi
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "FormsApi",
     "IndicatorsApi",
     "RegimesApi",
+    "SubmissionSigningApi",
     "SubmissionsApi",
     "UnitsApi",
     "register_apis",
@@ -35,6 +37,7 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(UnitsApi)
     appbuilder.add_api(ChainsApi)
     appbuilder.add_api(RegimesApi)
+    appbuilder.add_api(SubmissionSigningApi)
     appbuilder.add_api(SubmissionsApi)
     appbuilder.add_api(AggregatesApi)
     appbuilder.add_api(FormsApi)

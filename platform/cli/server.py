@@ -134,10 +134,16 @@ def random_password() -> str:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Seed units and accounts into embedded stores and serve on 127.0.0.1."""
+    import dataclasses
     import os
     from datetime import UTC, datetime
 
     from baocao.platform.demo import seed_demo
+    from baocao.platform.demo_signing import (
+        banner_lines,
+        register_demo_certificates,
+        write_demo_pki,
+    )
     from baocao.platform.exchange import demo as exchange_demo
 
     overrides: dict[str, Any] = {"secure_cookies": False}
@@ -153,11 +159,18 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     generated = password is None
     password = password or random_password()
+    started = datetime.now(UTC)
+    demo_signing = write_demo_pki(settings.instance_dir, password, started)
+    settings = dataclasses.replace(
+        settings, trust_roots=(*settings.trust_roots, demo_signing.root)
+    )
     app = _app(settings, sync=True)
     delivery = exchange_demo.start(app, double)  # the outbox, delivered in this process
     report = seed_demo(app, password)
+    register_demo_certificates(app, demo_signing, password, started)
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
+    print("\n".join(banner_lines(demo_signing)), flush=True)
     print(exchange_demo.banner_line(settings.exchange_url), flush=True)
     # No Celery beat in the demo: the same periodic jobs (opening periods,
     # reminders, outbox retries) run from a thread of this process.

@@ -12,6 +12,7 @@ from baocao.platform.models.forms import Form, FormVersion
 from baocao.platform.models.grant import Grant
 from baocao.platform.models.indicator import Dashboard, Indicator, IndicatorValue
 from baocao.platform.models.notification import Notification, Reminder
+from baocao.platform.models.signatures import SignedDocument, UserCertificate
 from baocao.platform.models.support import Announcement, SupportRequest, SupportStatus
 from baocao.platform.models.unit import UNIT_CODE_PATTERN, Unit, UnitKind
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime, Submission
@@ -33,9 +34,11 @@ __all__ = [
     "Period",
     "Regime",
     "Reminder",
+    "SignedDocument",
     "Submission",
     "SupportRequest",
     "SupportStatus",
     "Unit",
     "UnitKind",
+    "UserCertificate",
 ]

@@ -177,6 +177,9 @@ class Submission(Document):
     data_at_return = DictField(null=True)
     """Data as it was at the last return, to show what changed since."""
     signature = StringField(null=True)
+    """SHA-256 of the current signed PDF (``SignedDocument``); cleared by a return."""
+    signed_data_sha256 = StringField(null=True)
+    """SHA-256 of the data bound into that PDF; the data cannot change while set."""
     backfilled = BooleanField(default=False)
     """Received outside the system and entered later (Đ.11.2)."""
     external_ref = DictField(null=True)

@@ -18,10 +18,18 @@ from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Regime, Submission
 from baocao.platform.services.errors import Code, ServiceError
 from baocao.platform.workflow.periods import VIETNAM_TZ
-from baocao.renderers import PdfHeader, SignatureBlock, render_csv, render_pdf
+from baocao.renderers import (
+    PdfHeader,
+    RenderedPdf,
+    SignatureBlock,
+    render_csv,
+    render_pdf_document,
+)
 from baocao.schemas import CompiledForm
 
 FORMATS = ("xlsx", "pdf", "csv")
+#: Room for the visible signature: image, name and the signer/time lines (points).
+SIGNATURE_SPACE = 120.0
 
 _MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,17 +74,35 @@ def export_submission(
     if fmt == "csv":
         body = render_csv(compiled.schema, compiled.layout, data, computed).encode()
     elif fmt == "pdf":
-        body = render_pdf(
-            compiled.layout,
-            data,
-            computed,
-            header=_header(sub, regime, now),
-            signature_block=SignatureBlock(title="THỦ TRƯỞNG ĐƠN VỊ", name=""),
-        )
+        body = render_document(sub, regime, load_compiled=load_compiled, now=now).data
     else:
         template = _source(regime, load_source)
         body = fill_workbook(template, compiled, data, computed)
     return ExportedFile(body, _MIMETYPES[fmt], f"{name}.{fmt}")
+
+
+def render_document(
+    sub: Submission,
+    regime: Regime,
+    *,
+    load_compiled: Callable[[str, int | None], CompiledForm | None] | None,
+    now: datetime,
+) -> RenderedPdf:
+    """The submission's PDF with the rectangle reserved for the leader's signature
+    (the export and the signing step print the same document).
+
+    :raises ExportError: the regime has no form version.
+    """
+    compiled = _compiled(regime, load_compiled)
+    return render_pdf_document(
+        compiled.layout,
+        sub.get_data(),
+        sub.get_computed(),
+        header=_header(sub, regime, now),
+        signature_block=SignatureBlock(
+            title="THỦ TRƯỞNG ĐƠN VỊ", name="", space_height=SIGNATURE_SPACE
+        ),
+    )
 
 
 def _compiled(

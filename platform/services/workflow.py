@@ -27,7 +27,13 @@ from baocao.platform.models.workflow import (
     decode_keys,
     encode_keys,
 )
-from baocao.platform.services import access, audit, indicator_values, notifications
+from baocao.platform.services import (
+    access,
+    audit,
+    indicator_values,
+    notifications,
+    signatures,
+)
 from baocao.platform.services.workflow_config import (
     _object_id,
     get_chain,
@@ -336,6 +342,9 @@ def act(
         comments=comments,
         cells=cells,
     )
+    step = chain.steps[sub.step or 0]
+    if move.action == Action.SIGN and step.signature_required:
+        signatures.check_reference(sub, move.signature, _username(actor), step.name)
     if move.action == Action.SUBMIT:
         from baocao.platform.services.narrative import check_before_submit
 
@@ -373,10 +382,16 @@ def act(
         ]
         update["set__comments"] = pinned
         update["set__data_at_return"] = encode_keys(data)
+        # The data may change again: the signed state is left (issue #6, item 6).
+        update["set__signature"] = None
+        update["set__signed_data_sha256"] = None
         event["comments"] = [{"cell": c, "text": t} for c, t in move.comments]
     if move.action == Action.SIGN and move.signature:
         update["set__signature"] = move.signature
         event["signature"] = move.signature
+        if step.signature_required:
+            bound = signatures.bound_data_sha256(sub)
+            update["set__signed_data_sha256"] = event["signed_data_sha256"] = bound
     update["push__history"] = event
     query = {"id": sub.pk, "version": expected_version, "state": sub.state}
     if not _guarded_update(query, **update):
@@ -392,6 +407,11 @@ def act(
             "period": sub.period_key,
             "reason": move.reason,
             "data_sha256": event["data_sha256"],
+            **{
+                k: event[k]
+                for k in ("signature", "signed_data_sha256")
+                if k in event
+            },
         },
     )
     sub = get_submission(str(sub.pk))  # reload() would also walk it for references

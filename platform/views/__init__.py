@@ -23,6 +23,7 @@ from baocao.platform.views.support import (
 )
 from baocao.platform.views.units import UnitAdminView, UnitsView
 from baocao.platform.views.workflow_admin import register_workflow_views
+from baocao.platform.views.workflow_signing import register_signing_views
 from flask import current_app
 
 __all__ = ["register_views"]
@@ -74,6 +75,7 @@ def register_views(appbuilder: Any) -> None:
         SupportAdminView, "Hàng đợi hỗ trợ", icon="fa-inbox", category=CATEGORY_HELP
     )
     register_workflow_views(appbuilder)
+    register_signing_views(appbuilder)
     appbuilder.add_view_no_menu(NarrativeView)
     register_notification_views(appbuilder)
     appbuilder.add_view(

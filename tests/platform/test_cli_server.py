@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import mongoengine
 import pytest
@@ -99,6 +100,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _login(url: str, username: str, password: str) -> str:
     """Log in through the login page; returns the home page seen afterwards."""
+    return _session(url, username, password)[1]
+
+
+def _session(url: str, username: str, password: str) -> tuple[Any, str]:
+    """Log in; returns the logged-in opener and the home page."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(url + "login/") as page:
@@ -107,7 +113,7 @@ def _login(url: str, username: str, password: str) -> str:
         {"username": username, "password": password, "csrf_token": token}
     ).encode()
     with opener.open(url + "login/", data=form) as page:
-        return page.read().decode()
+        return opener, page.read().decode()
 
 
 @pytest.mark.services
@@ -118,6 +124,15 @@ def test_every_demo_account_logs_in_through_the_login_page(demo_server: str) -> 
         home = _login(demo_server, username, DEMO_PASSWORD)
         assert f"({username}" in home, username
         assert "Chế độ trình diễn: dữ liệu không được lưu" in home
+
+
+@pytest.mark.services
+def test_demo_leaders_can_sign_with_the_printed_certificates(demo_server: str) -> None:
+    """Issue #6: the demo registered each leader's demo certificate."""
+    opener, _home = _session(demo_server, "28249.lanhdao", DEMO_PASSWORD)
+    with opener.open(demo_server + "chung-thu-so/") as page:
+        listed = page.read().decode()
+    assert "Đang dùng" in listed and "Lãnh đạo 28249" in listed
 
 
 @pytest.mark.services

@@ -44,3 +44,19 @@ def test_demo_chain_signs_leader_and_seal(report_pdf: bytes, now: datetime) -> N
     assert first.signer_name == "Nguyễn Văn An"
     assert first.certificate_sha256 == certificate_sha256(leader.certificate)
     assert report.signatures[1].certificate_sha256 != first.certificate_sha256
+
+
+def test_extra_leaders_share_the_demo_chain(report_pdf: bytes, now: datetime) -> None:
+    """One certificate per demo account, all under the same trusted root."""
+    pki = build_demo_pki(
+        now, b"demo", leaders=[("Lãnh đạo 28249", "Đơn vị 28249 tỉnh Đồng Tháp")]
+    )
+    (extra,) = pki.leaders_p12
+    signer = Pkcs12Signer.load(extra, b"demo")
+    signed = sign_pdf(report_pdf, SignRequest(now=now), signer)
+    report = verify_pdf(signed, [pki.root_pem], now)
+    assert report.valid
+    assert (report.signatures[0].signer_name, report.signatures[0].organisation) == (
+        "Lãnh đạo 28249",
+        "Đơn vị 28249 tỉnh Đồng Tháp",
+    )

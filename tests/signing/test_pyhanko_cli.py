@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from baocao.signing import Appearance, Pkcs12Signer, SignRequest, demo_image, sign_pdf
-from support import require
+from signing_support import pyhanko_validate
 
 P12 = Callable[[str], Pkcs12Signer]
-
-
-def pyhanko_validate(
-    pdf: bytes, tmp_path: Path, pki_dir: Path
-) -> subprocess.CompletedProcess[str]:
-    executable = Path(sys.executable).with_name("pyhanko")
-    command = str(executable) if executable.exists() else shutil.which("pyhanko")
-    require(command is not None, "the pyhanko command line (pip install pyhanko-cli)")
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        [
-            str(command),
-            "sign",
-            "validate",
-            "--trust",
-            str(pki_dir / "root.pem"),
-            "--trust-replace",
-            "--no-revocation-check",
-            "--validation-time",
-            "2026-11-28T08:00:00+00:00",
-            "--executive-summary",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_leader_and_seal_b_t_validate_with_pyhanko(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from io import BytesIO
 
 import pytest
 from baocao.signing import (
@@ -21,9 +20,7 @@ from baocao.signing import (
     sign_pdf,
     verify_pdf,
 )
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.writer import PageObject
+from signing_support import append_page
 
 P12 = Callable[[str], Pkcs12Signer]
 
@@ -99,19 +96,6 @@ def test_one_changed_byte_is_detected(
         "nội dung đã bị thay đổi sau khi ký (chữ ký không còn khớp)"
     )
     assert report.summary().startswith("KHÔNG HỢP LỆ")
-
-
-def append_page(pdf: bytes) -> bytes:
-    """Add a page with an incremental update, as a forger would."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    content = writer.add_object(
-        generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (Trang them) Tj ET")
-    )
-    box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
-    writer.insert_page(PageObject(contents=content, media_box=box))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_page_appended_after_signing_is_detected(

@@ -20,6 +20,7 @@ from baocao.platform.models import AuditEvent, Unit
 from baocao.platform.models.notification import Notification, Reminder
 from baocao.platform.services import workflow as wf
 from baocao.platform.services.reminders import remind_now, send_due_reminders
+from signing_support import sign_in_chain
 from werkzeug.serving import make_server
 
 #: 2026-03-18 09:00 ICT: two days before the deadline.
@@ -63,7 +64,7 @@ def test_assignment_notifies_the_next_steps_accounts(
         assert inbox_of("28261.lanhdao") == []
         act(app, sub, "28249.lanhdao", "approve")
         assert Notification.objects.count() == 1  # inside a step: nobody new
-        act(app, sub, "28249.lanhdao", "sign", signature="sha256:0a")
+        sign_in_chain(app, sub, "28249.lanhdao", NOW)
         act(app, sub, "28249.gui", "send")
         assert [k for k, _ in inbox_of("28249.gui")] == ["assignment"]
         assert [k for k, _ in inbox_of("SKHCN.tonghop")] == ["assignment"]
@@ -92,14 +93,11 @@ def test_return_notifies_data_entry_with_the_reason(
                 "bởi 28261.lanhdao. Lý do: Thiếu số liệu quý trước",
             )
         ]
-        for username, action, extra in [
-            ("28261.nhaplieu", "submit", {}),
-            ("28261.lanhdao", "approve", {}),
-            ("28261.lanhdao", "sign", {"signature": "sha256:0b"}),
-            ("28261.gui", "send", {}),
-            ("SKHCN.tonghop", "accept", {}),
-        ]:
-            act(app, sub, username, action, **extra)
+        act(app, sub, "28261.nhaplieu", "submit")
+        act(app, sub, "28261.lanhdao", "approve")
+        sign_in_chain(app, sub, "28261.lanhdao", NOW)
+        act(app, sub, "28261.gui", "send")
+        act(app, sub, "SKHCN.tonghop", "accept")
         assert [k for k, _ in inbox_of("28261.nhaplieu")] == ["return", "accepted"]
 
 

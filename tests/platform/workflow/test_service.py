@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from baocao.platform.models import AuditEvent
 from baocao.platform.models.workflow import Period, Submission
+from baocao.platform.services import signatures
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services.workflow_demo import seed_demo_regime
 from baocao.platform.services.workflow_fallback import record_received_outside
 from baocao.platform.services.workflow_jobs import open_due_periods
+from baocao.platform.services.workflow_signing import SigningSetup, sign_with_pdf
 from baocao.platform.services.workflow_tracking import inbox, list_submissions, status
 from baocao.platform.workflow.errors import (
     ClosedPeriodError,
@@ -26,6 +28,7 @@ from baocao.platform.workflow.errors import (
     RegimeIncompleteError,
     TransitionError,
 )
+from signing_support import pki, sign_outside, simple_render
 
 #: 2026-03-02 09:00 ICT: inside the cut-off window of 2026-M03.
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -152,15 +155,18 @@ def test_whole_chain_with_four_users(opened: dict[str, str]) -> None:
     entry = user("28249", "nhaplieu")
     saved = wf.save_data(sub_id, {"Biểu 01!D7": 5}, 1, entry, now=NOW)
     assert saved.version == 2
+    leader = user("28249", "lanhdao")
+    sub = _walk(sub_id, [(entry, "submit", {}), (leader, "approve", {})])
+    signatures.register_certificate(
+        leader.username, pki("leader.pem"), actor="admin", now=NOW
+    )
+    setup = SigningSetup(trust_roots=(pki("root.pem"),), render=simple_render)
+    sign_with_pdf(
+        sub_id, sub.version, leader, sign_outside(sub, NOW), now=NOW, setup=setup
+    )
     sub = _walk(
         sub_id,
-        [
-            (entry, "submit", {}),
-            (user("28249", "lanhdao"), "approve", {}),
-            (user("28249", "lanhdao"), "sign", {"signature": "sha256:abc"}),
-            (user("28249", "gui"), "send", {}),
-            (user("SKHCN", "tonghop"), "accept", {}),
-        ],
+        [(user("28249", "gui"), "send", {}), (user("SKHCN", "tonghop"), "accept", {})],
     )
     assert (sub.state, sub.step, sub.version) == ("accepted", None, 7)
     assert [e["action"] for e in sub.history] == [
