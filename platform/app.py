@@ -24,6 +24,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
 from baocao.platform import db as documents
+from baocao.platform.exchange import runtime as exchange_runtime
 from baocao.platform.extensions import csrf, db
 from baocao.platform.roles import Role
 from baocao.platform.security import BaocaoSecurityManager, check_password, fab_role_name
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         _register_views(appbuilder)
         _protect_api(app, appbuilder)
     celery_init_app(app)
+    exchange_runtime.init_app(app, settings)
     app.extensions["baocao_form_loader"], app.extensions["baocao_form_source"] = (
         _form_store()
     )

@@ -206,8 +206,12 @@ class Settings:
     trust_roots: tuple[Path, ...] = _var(_paths, default_factory=tuple)
     """Root CA certificates (PEM files, ``:``-separated) signatures must chain to."""
     exchange_url: str | None = _var(_http_url)
-    """Endpoint of the national reporting system (QCVN 125 packages); unset → the
-    outbox keeps packages and sends nothing."""
+    """Endpoint of the national reporting system (QCVN 125 packages); unset → no
+    package is queued or sent."""
+    exchange_p12: Path | None = _var(_path)
+    """The agency's PKCS#12 that signs data and status packages; required with EXCHANGE_URL."""
+    exchange_p12_passphrase: Secret | None = _var(_secret)
+    """Passphrase of ``exchange_p12``."""
     auth_type: str = _var(_choice(AUTH_TYPES), "db")
     """How users log in: ``db`` (passwords here), ``ldap`` or ``oauth``."""
     ldap_server: str | None = _var(_text)
@@ -274,6 +278,23 @@ class Settings:
                 reason="OAUTH_CLIENT_ID và OAUTH_METADATA_URL bắt buộc khi AUTH_TYPE=oauth",
             )
         self._check_auth_packages()
+        self._check_exchange()
+
+    def _check_exchange(self) -> None:
+        """Data and status packages must be signed, so a key comes with the URL."""
+        if self.exchange_url and self.exchange_p12 is None:
+            raise SettingsError(
+                Code.CFG002,
+                name="BAOCAO_EXCHANGE_P12",
+                reason="bắt buộc khi đặt BAOCAO_EXCHANGE_URL (gói tin dữ liệu và "
+                "trạng thái phải được ký số bằng chứng thư của cơ quan)",
+            )
+        if self.exchange_p12 is not None and self.exchange_p12_passphrase is None:
+            raise SettingsError(
+                Code.CFG002,
+                name="BAOCAO_EXCHANGE_P12_PASSPHRASE",
+                reason="bắt buộc khi đặt BAOCAO_EXCHANGE_P12",
+            )
 
     def _check_auth_packages(self) -> None:
         """LDAP and OpenID Connect need optional packages; say so at start-up."""

@@ -19,6 +19,7 @@ from baocao.signing.binding import (
     canonical_json,
     read_attached_data,
 )
+from baocao.signing.detached import DetachedReport, sign_detached, verify_detached
 from baocao.signing.errors import (
     CertificatePolicyError,
     Code,
@@ -50,6 +51,7 @@ __all__ = [
     "CertificatePolicyError",
     "Code",
     "DemoPki",
+    "DetachedReport",
     "HttpRemoteSigningClient",
     "KeyAccessError",
     "LongTermMaterial",
@@ -74,7 +76,9 @@ __all__ = [
     "finish_remote_signing",
     "open_pkcs11_signer",
     "read_attached_data",
+    "sign_detached",
     "sign_pdf",
+    "verify_detached",
     "verify_pdf",
 ]
 

@@ -115,6 +115,11 @@ class Code(DetailEnum):
         "certificate unreadable",
         "Tệp {what} không phải là chứng thư số X.509 (PEM hoặc DER).",
     )
+    KS064 = Detail(
+        "not a detached signature",
+        "Chữ ký số kèm gói tin không phải là chữ ký CMS/PKCS#7 hợp lệ. Hãy ký lại "
+        "gói tin bằng chứng thư số của cơ quan.",
+    )
     KS070 = Detail(
         "data attached after signing",
         "Tài liệu đã có chữ ký số; không thể đính kèm dữ liệu sau khi ký. Hãy đính "

@@ -112,16 +112,22 @@ def pyhanko_validate(
 
 
 def sign_in_chain(app: Any, sub_id: str, username: str, now: datetime) -> Any:
-    """Take the ``sign`` of a step requiring a signature as ``username``: the
-    test PKI's leader certificate is registered for the account and a PDF over
-    the submission's current data, signed with it, is uploaded. Call inside an
-    app context."""
+    """Take the ``sign`` of a step requiring a signature as the account
+    ``username`` (see :func:`sign_as`). Call inside an app context."""
+    return sign_as(app.appbuilder.sm.find_user(username=username), sub_id, now)
+
+
+def sign_as(actor: Any, sub_id: str, now: datetime) -> Any:
+    """Take the ``sign`` of a step requiring a signature as ``actor`` (an
+    account or any principal the services accept): the test PKI's leader
+    certificate is registered for its username and a PDF over the submission's
+    current data, signed with it, is uploaded."""
     leader = pki("leader.pem")
+    username = actor.username
     if certificate_sha256(leader) not in signatures.registered_fingerprints(username):
         signatures.register_certificate(username, leader, actor="admin", now=now)
     sub = wf.get_submission(sub_id)
     setup = SigningSetup(trust_roots=(pki("root.pem"),), render=simple_render)
-    account = app.appbuilder.sm.find_user(username=username)
     return sign_with_pdf(
-        sub_id, sub.version, account, sign_outside(sub, now), now=now, setup=setup
+        sub_id, sub.version, actor, sign_outside(sub, now), now=now, setup=setup
     )

@@ -134,9 +134,8 @@ def random_password() -> str:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Seed units and accounts into embedded stores and serve on 127.0.0.1."""
-    import os
-
     import dataclasses
+    import os
     from datetime import UTC, datetime
 
     from baocao.platform.demo import seed_demo
@@ -145,11 +144,16 @@ def run_demo(args: argparse.Namespace) -> int:
         register_demo_certificates,
         write_demo_pki,
     )
+    from baocao.platform.exchange import demo as exchange_demo
 
     overrides: dict[str, Any] = {"secure_cookies": False}
     if "BAOCAO_INSTANCE_DIR" not in os.environ:
         overrides["instance_dir"] = Path(tempfile.mkdtemp(prefix="baocao-demo-"))
     settings = _settings(**overrides)
+    double = None
+    if not settings.exchange_url:  # a labelled local double of the national system
+        more, double = exchange_demo.prepare(settings.instance_dir, datetime.now(UTC))
+        settings = _settings(**overrides, **more)
     password = args.password or (
         settings.demo_password.reveal() if settings.demo_password else None
     )
@@ -161,13 +165,15 @@ def run_demo(args: argparse.Namespace) -> int:
         settings, trust_roots=(*settings.trust_roots, demo_signing.root)
     )
     app = _app(settings, sync=True)
+    delivery = exchange_demo.start(app, double)  # the outbox, delivered in this process
     report = seed_demo(app, password)
     register_demo_certificates(app, demo_signing, password, started)
     url = f"http://{args.host}:{args.port}/"
     _print_demo_banner(url, report, password if generated else None)
     print("\n".join(banner_lines(demo_signing)), flush=True)
+    print(exchange_demo.banner_line(settings.exchange_url), flush=True)
     # No Celery beat in the demo: the same periodic jobs (opening periods,
-    # reminders) run from a thread of this process.
+    # reminders, outbox retries) run from a thread of this process.
     from baocao.platform.scheduler import start_in_process_beat
 
     beat = start_in_process_beat(app)
@@ -175,6 +181,9 @@ def run_demo(args: argparse.Namespace) -> int:
         _serve_demo(app, args.host, args.port)
     finally:
         beat.stop()
+        delivery.stop()
+        if double is not None:
+            double.stop()
     return 0
 
 

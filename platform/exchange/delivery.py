@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -30,6 +31,7 @@ from baocao.platform.exchange.outbox import (
     package_message,
 )
 from baocao.platform.models.exchange import OutboxMessage
+from baocao.platform.services import audit
 from mongoengine import NotUniqueError
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,11 @@ ERRORS = {
 }
 
 
+_CLAIM_LOCK = threading.Lock()
+MAX_BODY = 2000
+"""Characters of an answer kept on the message (a reason, not a document)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     """What one POST returned: a status code, or why there was none."""
@@ -50,6 +57,8 @@ class Response:
     status_code: int | None
     error: str = ""
     """``timeout`` or ``connection`` when there is no status code."""
+    body: str = ""
+    """The start of the endpoint's answer (its reason for a rejection)."""
 
 
 Sender = Callable[[str, bytes, Mapping[str, str], float], Response]
@@ -67,10 +76,9 @@ def http_post(
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310
-            reply.read()
-            return Response(reply.status)
+            return Response(reply.status, body=_text(reply.read(MAX_BODY)))
     except urllib.error.HTTPError as err:
-        return Response(err.code)
+        return Response(err.code, body=_text(err.read(MAX_BODY)))
     except TimeoutError:
         return Response(None, "timeout")
     except urllib.error.URLError as err:
@@ -78,6 +86,11 @@ def http_post(
         return Response(None, kind)
     except OSError:
         return Response(None, "connection")
+
+
+def _text(data: bytes) -> str:
+    """The endpoint's answer as text, cut to what the outbox page shows."""
+    return data.decode("utf-8", errors="replace")[:MAX_BODY]
 
 
 def _utc(now: datetime) -> datetime:
@@ -92,7 +105,11 @@ def enqueue(
     fields = package_message(package_type, natural_key, envelope)
     body = canonical_json(fields.pop("body")).decode("utf-8")
     message = OutboxMessage(
-        **fields, body=body, created_at=_utc(now), next_attempt_at=_utc(now)
+        **fields,
+        body=body,
+        signed=bool(envelope.get("chu_ky")),
+        created_at=_utc(now),
+        next_attempt_at=_utc(now),
     )
     try:
         message.save(force_insert=True)
@@ -102,8 +119,17 @@ def enqueue(
 
 
 def claim_next(now: datetime, policy: RetryPolicy) -> OutboxMessage | None:
-    """Atomically take one due message (or one whose lease ran out)."""
-    now = _utc(now)
+    """Atomically take one due message (or one whose lease ran out).
+
+    ``modify`` is atomic on MongoDB; the embedded store (mongomock) does not make
+    its find-then-update atomic across threads, so claims of this process are
+    serialised as well (the demo delivers from a thread, the beat from another).
+    """
+    with _CLAIM_LOCK:
+        return _claim(_utc(now), policy)
+
+
+def _claim(now: datetime, policy: RetryPolicy) -> OutboxMessage | None:
     update = {
         "set__status": Status.SENDING.value,
         "set__claimed_at": now,
@@ -144,6 +170,7 @@ def record(
         "status_code": response.status_code,
         "outcome": outcome.value,
         "error": response.error,
+        "response": response.body,
     }
     OutboxMessage.objects(
         id=message.id, status=Status.SENDING.value, attempts=message.attempts
@@ -153,10 +180,30 @@ def record(
         set__delivered_at=now if outcome is Outcome.DELIVERED else None,
         set__last_status_code=response.status_code,
         set__last_error=error,
+        set__last_response=response.body,
         set__claimed_at=None,
         push__log=entry,
     )
     return decision.status
+
+
+def _audit(
+    message: OutboxMessage, response: Response, status: Status, now: datetime
+) -> None:
+    """One audit event per attempt: what was sent, and what came back."""
+    audit.record(
+        "system",
+        f"exchange.{status.value}",
+        f"outbox:{message.key}",
+        now=now,
+        details={
+            "type": message.package_type,
+            "natural_key": message.natural_key,
+            "attempt": message.attempts,
+            "status_code": response.status_code,
+            "error": response.error,
+        },
+    )
 
 
 def deliver_due(
@@ -190,6 +237,7 @@ def deliver_due(
         )
         status = record(message, response, now, policy, jitter())
         counts[status.value] = counts.get(status.value, 0) + 1
+        _audit(message, response, status, now)
         logger.info(
             "outbox %s attempt %s: %s (%s)",
             message.key[:12],

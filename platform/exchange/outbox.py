@@ -37,6 +37,35 @@ class Status(enum.StrEnum):
     FAILED = "failed"  # retryable failures until attempts ran out
 
 
+class Shown(enum.StrEnum):
+    """What the outbox page calls a message: ``pending`` split by attempts."""
+
+    QUEUED = "queued"  # pending, never tried
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    RETRYING = "retrying"  # pending after a failed attempt
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+SHOWN_LABELS = {
+    Shown.QUEUED: "Chờ gửi",
+    Shown.SENDING: "Đang gửi",
+    Shown.DELIVERED: "Đã gửi",
+    Shown.RETRYING: "Chờ gửi lại",
+    Shown.REJECTED: "Bị từ chối",
+    Shown.FAILED: "Gửi thất bại",
+}
+"""Vietnamese names of the page's states."""
+
+
+def shown_state(status: str, attempts: int) -> Shown:
+    """The page's state of a message from its stored status and attempts."""
+    if status == Status.PENDING:
+        return Shown.RETRYING if attempts else Shown.QUEUED
+    return Shown(status)
+
+
 class Outcome(enum.StrEnum):
     """What one delivery attempt ended with."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from baocao.platform.exchange.outbox import Status
 from mongoengine import (
+    BooleanField,
     DateTimeField,
     DictField,
     Document,
@@ -43,8 +44,13 @@ class OutboxMessage(Document):
     last_status_code = IntField(null=True)
     last_error = StringField(default="")
     """Our Vietnamese summary of the last failure (never a library's text)."""
+    last_response = StringField(default="")
+    """The start of the endpoint's last answer (its reason when it rejects)."""
+    signed = BooleanField(default=False)
+    """The envelope carries the agency's detached signature (``chu_ky``)."""
     log = ListField(DictField())
-    """One entry per attempt: ``at``, ``status_code``, ``outcome``, ``error``."""
+    """One entry per attempt: ``at``, ``status_code``, ``outcome``, ``error``,
+    ``response``."""
 
     meta = {  # noqa: RUF012 - MongoEngine reads a plain dict
         "collection": "outbox_messages",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Form, FormVersion, Indicator
 from baocao.platform.models.indicator import AGGREGATE_RULES
 from baocao.platform.services import access, audit, unit_tree
@@ -144,6 +145,7 @@ def create_indicator(
         unit=fields["owner_unit"],
         details={"name": fields["name"]},
     )
+    exchange_events.catalogue_changed(now)  # QCVN 125 catalogue packages
     return indicator
 
 
@@ -167,6 +169,7 @@ def update_indicator(
         unit=indicator.owner_unit,
         details={"public": indicator.public},
     )
+    exchange_events.catalogue_changed(now)  # QCVN 125 catalogue packages
     return indicator
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import (
     Regime,
@@ -423,6 +424,7 @@ def act(
     notifications.after_transition(
         sub, regime, chain, move, actor=_username(actor), now=now
     )
+    exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)
     return sub
 
 

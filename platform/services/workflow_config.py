@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import ApprovalChain, Regime
 from baocao.platform.services import audit
@@ -149,6 +150,8 @@ def create_regime(
         unit=doc.receiving_unit or None,
         details={"name": doc.name, "status": doc.status},
     )
+    if doc.status == "published":
+        exchange_events.regime_published(doc, now)
     return doc
 
 
@@ -173,6 +176,7 @@ def publish_regime(regime_id: str, *, actor: str, now: datetime) -> Regime:
         details={"name": doc.name},
     )
     doc.reload()
+    exchange_events.regime_published(doc, now)
     return doc
 
 

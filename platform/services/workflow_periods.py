@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
+from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models.workflow import Period, Regime, Submission
 from baocao.platform.services import audit, notifications, report_progress
 from baocao.platform.services.workflow_config import (
@@ -98,6 +99,7 @@ def open_period(
             unit=regime.receiving_unit or None,
             details={"created": created, "units": len(units)},
         )
+        exchange_events.period_opened(str(regime.pk), period, now)
     return period, created
 
 

@@ -14,6 +14,7 @@ from baocao.platform.views.accounts import AccountsView
 from baocao.platform.views.aggregate import AggregateView
 from baocao.platform.views.audit import AuditView
 from baocao.platform.views.dashboards import DashboardView, PublicDataView
+from baocao.platform.views.exchange import OutboxView
 from baocao.platform.views.forms import FormsView
 from baocao.platform.views.indicators import IndicatorsView
 from baocao.platform.views.narrative import NarrativeView
@@ -57,6 +58,12 @@ def register_views(appbuilder: Any) -> None:
     )
     appbuilder.add_view(
         AuditView, "Nhật ký hệ thống", icon="fa-history", category=CATEGORY_ADMIN
+    )
+    appbuilder.add_view(
+        OutboxView,
+        "Gói tin gửi quốc gia",
+        icon="fa-paper-plane",
+        category=CATEGORY_ADMIN,
     )
     appbuilder.add_view(
         AnnouncementsView,

@@ -33,8 +33,10 @@ from baocao.platform.models.exchange import OutboxMessage
 
 NOW = datetime(2026, 3, 16, 1, 0, tzinfo=UTC)
 FAST = RetryPolicy(
-    max_attempts=4, base_seconds=60, timeout_seconds=0.3, lease_seconds=120
+    max_attempts=4, base_seconds=60, timeout_seconds=2.0, lease_seconds=120
 )
+"""A timeout generous enough for a loaded machine; the double's slow answer is
+longer still (see ``test_timeout_retried``)."""
 PROVINCE = {"code": "82", "official_id": "000.00.00.H82", "name": "UBND tỉnh Đồng Tháp"}
 NATIONAL = {"code": "CP", "official_id": "000.00.00.G01", "name": "Văn phòng Chính phủ"}
 
@@ -199,6 +201,7 @@ def test_rejected_not_retried(mongo: Any, national: Any) -> None:
 def test_timeout_retried(mongo: Any, national: Any) -> None:
     """EX-4: no answer within the timeout counts as a retryable failure."""
     national.script = ["timeout"]
+    national.slow_seconds = FAST.timeout_seconds + 2
     message, _ = enqueue(*package(), NOW)
     assert run(national, NOW) == {"pending": 1}
     stored = OutboxMessage.objects.get(id=message.id)
