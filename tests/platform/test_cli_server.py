@@ -77,15 +77,19 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         BAOCAO_INSTANCE_DIR=str(tmp_path_factory.mktemp("demo")),
     )
     started = time.monotonic()
+    # The demo logs every request and background step: its output goes to a
+    # file, since a pipe nobody drains fills up and blocks the server.
+    log = tmp_path_factory.mktemp("demo-log") / "demo.log"
+    output = log.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "baocao.platform.cli", "demo", "--port", str(port),
          "--password", DEMO_PASSWORD],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
         while True:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() - started < 60, "demo not serving within a minute"
             try:
                 urllib.request.urlopen(url + "login/", timeout=2).close()
@@ -95,7 +99,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        output.close()
 
 
 def _login(url: str, username: str, password: str) -> str:
@@ -230,15 +235,17 @@ def test_serve_runs_gunicorn_and_answers(tmp_path: Path) -> None:
     env = _clean_env(
         BAOCAO_INSTANCE_DIR=str(tmp_path / "instance"), BAOCAO_SECURE_COOKIES="false"
     )
+    log = tmp_path / "serve.log"
+    output = log.open("w")  # a file, not an undrained pipe (see demo_server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "baocao.platform.cli", "serve", "--bind",
          f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
     )
     try:
         deadline = time.monotonic() + 90
         while True:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "serve did not answer"
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/") as page:
@@ -248,7 +255,8 @@ def test_serve_runs_gunicorn_and_answers(tmp_path: Path) -> None:
                 time.sleep(0.3)
     finally:
         proc.terminate()
-        proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        output.close()
 
 
 def test_serve_refuses_several_workers_without_mongodb(tmp_path: Path) -> None:
