@@ -45,3 +45,28 @@ def serve(app: Any) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def monthly_regime_payload(chain_id: str, **changes: Any) -> dict[str, Any]:
+    """The regime most tests open: monthly, numeric, ND 09 cut-off, deadline on
+    day 20, 28249 reporting to SKHCN through ``chain_id`` on form ``f1`` v1.
+
+    :param changes: fields that differ from these, replacing them.
+    """
+    payload: dict[str, Any] = {
+        "name": "Báo cáo tháng",
+        "kind": "dinh_ky",
+        "content": "numeric",
+        "reporting_units": ["28249"],
+        "receiving_unit": "SKHCN",
+        "methods": ["he_thong"],
+        "cutoff": {"kind": "nd09"},
+        "deadline": {"kind": "day_of_last_month", "days": 20},
+        "frequency": "month",
+        "form_id": "f1",
+        "form_version": 1,
+        "guidance": "Nhập, duyệt, ký, gửi.",
+        "chain_id": chain_id,
+    }
+    payload.update(changes)
+    return payload

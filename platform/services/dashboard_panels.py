@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from baocao.platform.models.workflow import Period, Regime
@@ -25,6 +25,7 @@ from baocao.platform.services.indicator_series import (
     unit_names,
 )
 from baocao.platform.services.indicator_values import stored_values
+from baocao.platform.services.workhours import utc_naive
 from baocao.platform.workflow.periods import deadline_instant
 from baocao.platform.workflow.transitions import State
 
@@ -188,7 +189,7 @@ def completeness(
             submitted = entry.get("submitted_at")
             row[0] += 1
             row[1] += entry.get("state") == State.ACCEPTED.value
-            row[2] += submitted is not None and _naive_utc(submitted) < first_late[key]
+            row[2] += submitted is not None and utc_naive(submitted) < first_late[key]
     rows = [
         [key, due, done, on_time, _rate(done, due), _rate(on_time, due)]
         for key, (due, done, on_time) in counts.items()
@@ -214,11 +215,6 @@ def completeness(
         percent=True,
         unit_of_measure="%",
     )
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    """Stored times are naive UTC; an aware one is converted."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _rate(part: int, whole: int) -> float | None:

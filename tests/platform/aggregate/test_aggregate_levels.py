@@ -17,6 +17,7 @@ from baocao.platform.services import aggregation
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from flask.testing import FlaskClient
+from support import monthly_regime_payload
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
 
@@ -25,21 +26,14 @@ def _upper_regime(version: int = 1) -> tuple[str, dict[str, str]]:
     """Departments SKHCN and STC → province 82, 2026-M03 open."""
     chain = config.ensure_default_chain(now=NOW)
     regime = config.create_regime(
-        {
-            "name": "Báo cáo KT-XH tháng của các sở",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": ["SKHCN", "STC"],
-            "receiving_unit": "82",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f1",
-            "form_version": version,
-            "guidance": "Sở tổng hợp số liệu các xã rồi gửi tỉnh.",
-            "chain_id": str(chain.pk),
-        },
+        monthly_regime_payload(
+            str(chain.pk),
+            name="Báo cáo KT-XH tháng của các sở",
+            reporting_units=["SKHCN", "STC"],
+            receiving_unit="82",
+            form_version=version,
+            guidance="Sở tổng hợp số liệu các xã rồi gửi tỉnh.",
+        ),
         actor="82.thietke",
         now=NOW,
         publish=True,

@@ -33,7 +33,7 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret
 from signing_support import sign_as
-from support import ROOT
+from support import ROOT, monthly_regime_payload
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 PKI = ROOT / "tests" / "fixtures" / "pki"
@@ -110,21 +110,7 @@ def exchange_app(
 def _open_regime() -> str:
     chain = config.ensure_default_chain(now=NOW)
     regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": ["28249", "28261"],
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f1",
-            "form_version": 1,
-            "guidance": "Nhập, duyệt, ký, gửi.",
-            "chain_id": str(chain.pk),
-        },
+        monthly_regime_payload(str(chain.pk), reporting_units=["28249", "28261"]),
         actor="SKHCN.thietke",
         now=NOW,
         publish=True,

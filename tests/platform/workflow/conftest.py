@@ -17,7 +17,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from playwright.sync_api import sync_playwright
-from support import SHARED, require, serve
+from support import SHARED, monthly_regime_payload, require, serve
 
 
 @pytest.fixture
@@ -82,21 +82,7 @@ def _open_monthly_regime(
         make_user(username, role, unit)
     chain = config.ensure_default_chain(now=now)
     regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": ["28249"],
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": form_id,
-            "form_version": 1,
-            "guidance": guidance,
-            "chain_id": str(chain.pk),
-        },
+        monthly_regime_payload(str(chain.pk), form_id=form_id, guidance=guidance),
         actor="SKHCN.thietke",
         now=now,
         publish=True,
@@ -212,21 +198,12 @@ def open_communes_site(
         sm.update_user(account)
     chain = config.ensure_default_chain(now=SITE_NOW)
     regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": {"mode": "kind", "kind": "commune"},
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f",
-            "form_version": 1,
-            "guidance": "Nhập, duyệt, ký, gửi",
-            "chain_id": str(chain.pk),
-        },
+        monthly_regime_payload(
+            str(chain.pk),
+            reporting_units={"mode": "kind", "kind": "commune"},
+            form_id="f",
+            guidance="Nhập, duyệt, ký, gửi",
+        ),
         actor="SKHCN.thietke",
         now=SITE_NOW,
         publish=True,

@@ -25,6 +25,7 @@ from signing_support import (
     sign_outside,
     simple_render,
 )
+from support import monthly_regime_payload
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 SETUP = signing.SigningSetup(trust_roots=(pki("root.pem"),), render=simple_render)
@@ -49,21 +50,7 @@ def approved(units: list[str]) -> str:
     the leader's certificate is registered."""
     chain = config.ensure_default_chain(now=NOW)
     regime = config.create_regime(
-        {
-            "name": "Báo cáo tháng",
-            "kind": "dinh_ky",
-            "content": "numeric",
-            "reporting_units": ["28249"],
-            "receiving_unit": "SKHCN",
-            "methods": ["he_thong"],
-            "cutoff": {"kind": "nd09"},
-            "deadline": {"kind": "day_of_last_month", "days": 20},
-            "frequency": "month",
-            "form_id": "f1",
-            "form_version": 1,
-            "guidance": "Nhập, duyệt, ký số, gửi.",
-            "chain_id": str(chain.pk),
-        },
+        monthly_regime_payload(str(chain.pk), guidance="Nhập, duyệt, ký số, gửi."),
         actor="SKHCN.thietke",
         now=NOW,
         publish=True,
