@@ -29,6 +29,7 @@ from baocao.platform.tasks import enqueue
 from baocao.schemas.errors import BaocaoError
 from celery import shared_task
 from flask import current_app
+from mongoengine import Q
 
 TASK_NAME = "baocao.aggregate.refresh"
 #: A queued refresh not started after this long is assumed lost and queued again.
@@ -140,17 +141,28 @@ def schedule(regime_id: str, period: str, unit: str, now: datetime) -> None:
     Without a broker (or outside an app) the aggregate stays stale and a
     later read queues it again: the acceptance that triggered it has already
     happened and must not fail because of the cache.
+
+    A refresh already queued and not started yet is not queued twice: it reads
+    the accepted submissions when it starts, so it covers this acceptance too
+    (fifty acceptances in a minute cost one or two refreshes, not fifty).
     """
     regime = config.get_regime(regime_id)
     cache = _cache_for(regime, period, unit)
-    AggregateCache.objects(pk=cache.pk).update_one(
+    moment = utc_naive(now)
+    not_waiting = (
+        Q(refresh_state__ne="queued")
+        | Q(refresh_queued_at=None)
+        | Q(refresh_queued_at__lte=moment - REQUEUE_AFTER)
+    )
+    marked = AggregateCache.objects(Q(pk=cache.pk) & not_waiting).update_one(
         set__refresh_state="queued",
-        set__refresh_queued_at=utc_naive(now),
+        set__refresh_queued_at=moment,
         set__progress=0,
         set__error="",
         set__error_code="",
     )
-    enqueue(TASK_NAME, regime_id, period, unit)
+    if marked:
+        enqueue(TASK_NAME, regime_id, period, unit)
 
 
 def on_accepted(sub: Submission, now: datetime) -> None:

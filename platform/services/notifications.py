@@ -226,44 +226,47 @@ def step_unit(relation: ActorUnit, unit: str, receiving: str) -> str | None:
     return unit
 
 
-def after_transition(
-    sub: Any, regime: Any, chain: Chain, move: Any, *, actor: str, now: datetime
+def after_move(
+    sub: Any, regime: Any, chain: Chain, moved: Any, *, now: datetime
 ) -> None:
-    """Notify whoever the transition concerns; never fails the transition.
+    """Notify whoever a chain move concerns; never fails.
 
-    Called once by ``services.workflow.act`` after its write succeeded. Nothing
-    is resolved when the step did not change (an approval inside a step).
+    Called by ``services.workflow_effects`` after the move is stored. Nothing is
+    resolved when the step did not change (an approval inside a step).
+
+    :param moved: a :class:`~baocao.platform.services.workflow_effects.Moved`.
     """
     try:
-        _after_transition(sub, regime, chain, move, actor=actor, now=now)
+        _after_move(sub, regime, chain, moved, now=now)
     except Exception:
         # The transition is already stored: a notification problem is logged,
         # never turned into an error for the user who moved the report.
         logger.exception("không tạo được thông báo cho báo cáo %s", sub.pk)
 
 
-def _after_transition(
-    sub: Any, regime: Any, chain: Chain, move: Any, *, actor: str, now: datetime
+def _after_move(
+    sub: Any, regime: Any, chain: Chain, moved: Any, *, now: datetime
 ) -> None:
     about = About(str(regime.pk), sub.period_key, sub.unit, str(sub.pk))
     where = f"{regime.name} kỳ {sub.period_key} của đơn vị {sub.unit}"
-    if move.action == Action.ACCEPT:
+    action = Action(moved.action)
+    if action == Action.ACCEPT:
         step, kind = chain.steps[0], "accepted"
         text = f"{where} đã được tiếp nhận."
-    elif move.after.step is None or move.after.step == move.before.step:
+    elif moved.step is None or moved.step == moved.from_step:
         return
-    elif move.action == Action.RETURN:
-        step, kind = chain.steps[move.after.step], "return"
-        text = f"{where} bị trả lại bởi {actor}. Lý do: {move.reason}"
+    elif action == Action.RETURN:
+        step, kind = chain.steps[moved.step], "return"
+        text = f"{where} bị trả lại bởi {moved.actor}. Lý do: {moved.reason}"
     else:
-        step, kind = chain.steps[move.after.step], "assignment"
+        step, kind = chain.steps[moved.step], "assignment"
         text = f"{where} đang chờ bạn: {step.name}."
     unit = step_unit(step.actor_unit, sub.unit, regime.receiving_unit)
     if unit is None:
         return
     people = holders(step.actor_role, [unit], str(regime.pk)).get(unit, [])
     link = submission_link(str(sub.pk))
-    store(build(people, kind, text, link, about, now=now, exclude=[actor]))
+    store(build(people, kind, text, link, about, now=now, exclude=[moved.actor]))
 
 
 def deadline_moved(

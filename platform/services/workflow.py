@@ -16,10 +16,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import (
     Regime,
@@ -29,12 +28,10 @@ from baocao.platform.models.workflow import (
 )
 from baocao.platform.services import (
     access,
-    aggregate_cache,
     audit,
-    indicator_values,
-    notifications,
     report_progress,
     signatures,
+    workflow_effects,
 )
 from baocao.platform.services.workflow_config import (
     _object_id,
@@ -62,7 +59,6 @@ from baocao.platform.workflow.errors import (
 from baocao.platform.workflow.transitions import (
     STATE_NAMES,
     Actor,
-    State,
     decide,
     is_editable,
 )
@@ -98,13 +94,22 @@ def data_hash(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _guarded_update(query: dict[str, Any], **update: Any) -> int:
-    """Apply ``update`` to the one document matching ``query``; 0 if none does."""
+def _guarded_update(
+    query: dict[str, Any], *, history: bool = False, **update: Any
+) -> Submission | None:
+    """Apply ``update`` to the one submission matching ``query`` and return it as
+    updated (one round trip, no read after the write); None if none matched.
+
+    :param history: False leaves the history out of the returned document (it
+        grows with every save, and a save only needs the new version).
+    """
+    found = Submission.objects(**query)
+    found = found if history else found.exclude("history")
     client = Submission._get_db().client
     if type(client).__module__.startswith("mongomock"):
-        with _EMBEDDED_LOCK:
-            return Submission.objects(**query).update_one(**update)
-    return Submission.objects(**query).update_one(**update)
+        with _EMBEDDED_LOCK:  # mongomock's find-and-modify is not atomic
+            return found.modify(new=True, **update)
+    return found.modify(new=True, **update)
 
 
 # --- who acts ----------------------------------------------------------------
@@ -249,6 +254,9 @@ def save_data(
 ) -> Submission:
     """Replace a draft's data (PUT semantics) if the caller read ``expected_version``.
 
+    Returns the saved submission without its history (read it with
+    :func:`get_submission` when needed).
+
     :param actor: the signed-in user (must enter data at the reporting unit).
     :param compute: the form's validator + Calculator; errors refuse the save.
     :raises ConflictError: (409) stale version or lost race.
@@ -298,7 +306,8 @@ def save_data(
     if sections is not None:  # outline sections, sanitised by services.narrative
         update["set__narrative_sections"] = dict(sections)
     query = {"id": sub.pk, "version": expected_version, "state": sub.state, "step": 0}
-    if not _guarded_update(query, **update):
+    saved = _guarded_update(query, **update)
+    if saved is None:
         raise _lost_race(sub, expected_version)
     audit.record(
         event["actor"],
@@ -308,7 +317,7 @@ def save_data(
         unit=sub.unit,
         details={"version": event["version"], "data_sha256": event["data_sha256"]},
     )
-    return get_submission(str(sub.pk))  # reload() would also walk it for references
+    return saved
 
 
 def act(
@@ -396,7 +405,8 @@ def act(
             update["set__signed_data_sha256"] = event["signed_data_sha256"] = bound
     update["push__history"] = event
     query = {"id": sub.pk, "version": expected_version, "state": sub.state}
-    if not _guarded_update(query, **update):
+    done = _guarded_update(query, history=True, **update)
+    if done is None:
         raise _lost_race(sub, expected_version)
     audit.record(
         _username(actor),
@@ -409,22 +419,24 @@ def act(
             "period": sub.period_key,
             "reason": move.reason,
             "data_sha256": event["data_sha256"],
-            **{
-                k: event[k]
-                for k in ("signature", "signed_data_sha256")
-                if k in event
-            },
+            **{k: event[k] for k in ("signature", "signed_data_sha256") if k in event},
         },
     )
-    sub = get_submission(str(sub.pk))  # reload() would also walk it for references
+    sub = done
     report_progress.record_submission(sub)  # the dashboards' completeness panel
-    if State.ACCEPTED.value in (sub.state, event["from_state"]):
-        indicator_values.sync_submission(sub, now=now)  # published values (Đ.5.2h)
-        aggregate_cache.on_accepted(sub, now)
-    notifications.after_transition(
-        sub, regime, chain, move, actor=_username(actor), now=now
+    workflow_effects.queue(
+        sub,
+        workflow_effects.Moved(
+            action=move.action.value,
+            from_state=event["from_state"],
+            from_step=move.before.step,
+            state=sub.state,
+            step=sub.step,
+            reason=move.reason,
+            actor=_username(actor),
+            time=moment.replace(tzinfo=UTC).isoformat(),
+        ),
     )
-    exchange_events.submission_changed(sub, now)  # QCVN 125 packages (DESIGN.md §8)
     return sub
 
 

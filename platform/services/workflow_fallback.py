@@ -90,7 +90,7 @@ def record_received_outside(
     if sub.submitted_at is None:
         update["set__submitted_at"] = utc_naive(received)
     query = {"id": sub.pk, "version": expected_version, "state": sub.state}
-    if not _guarded_update(query, **update):
+    if _guarded_update(query, **update) is None:
         raise _lost_race(sub, expected_version)
     audit.record(
         _username(actor),

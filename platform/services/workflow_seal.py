@@ -147,7 +147,7 @@ def _record(
         inc__version=1,
         push__history=event,
     )
-    if not done:
+    if done is None:
         raise ConflictError(WorkflowCode.WF030, current="?", expected=expected_version)
     audit.record(
         event["actor"],

@@ -52,6 +52,10 @@ def build_app(settings: Settings) -> Flask:
     """An app ready for requests (used by fixtures and by tests needing options)."""
     app = create_app(settings)
     app.config.update(TESTING=True, FAB_PASSWORD_HASH_METHOD=TEST_HASH_METHOD)
+    # Queued work (what follows a chain move, refreshes, exports) runs inside the
+    # call that queues it, so tests see its outcome at once; the tests of the
+    # worker itself turn this off.
+    app.extensions["celery"].conf.task_always_eager = True
     return app
 
 

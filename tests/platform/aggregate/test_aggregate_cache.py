@@ -214,3 +214,25 @@ def test_other_units_may_not_see_the_aggregate(
     for tail in ("", "/trang-thai", f"/o?cell={CELL}"):
         response = client.get(_url(world, tail))
         assert response.status_code == status, (tail, response.status_code)
+
+
+def test_a_refresh_waiting_in_the_queue_is_not_queued_again(
+    app: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AGP-9: acceptances while a refresh waits queue nothing more (it reads the
+    accepted reports when it starts); a running refresh, or one queued longer
+    than REQUEUE_AFTER ago (assumed lost), gets a new one."""
+    queued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(aggregate_cache, "enqueue", lambda *args: queued.append(args))
+    with app.app_context():
+        aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", NOW)
+        aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", NOW)
+        assert len(queued) == 1 and _cache(world).refresh_state == "queued"
+        later = NOW + aggregate_cache.REQUEUE_AFTER + timedelta(seconds=1)
+        aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", later)
+        assert len(queued) == 2
+        AggregateCache.objects(pk=_cache(world).pk).update_one(
+            set__refresh_state="running"
+        )
+        aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", later)
+        assert len(queued) == 3

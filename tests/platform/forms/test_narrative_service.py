@@ -78,7 +78,7 @@ def test_save_sanitises_and_bumps_the_shared_version(app: Any, kit: Any) -> None
         for gone in ("script", "alert", "onclick", "onerror", "<img", "javascript"):
             assert gone not in stored
         assert result.missing_required == ("m2",)
-        assert saved.history[-1]["action"] == "save"
+        assert wf.get_submission(sub_id).history[-1]["action"] == "save"
 
 
 def test_bad_or_stale_saves_change_nothing(app: Any, kit: Any) -> None:
