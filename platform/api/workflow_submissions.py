@@ -159,16 +159,15 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        sub = service.get_submission(submission_id, history=False)
+        regime = service.regime_of(submission_id)  # for its form, before the save
         data = payload.get("data")
         errors = _shape_errors(data)
         if errors:
             raise DataInvalidError(errors)
         narrative = payload.get("narrative")
-        regime = config.get_regime(sub.regime_id)
         loader = current_app.extensions.get("baocao_form_loader")
         saved = service.save_data(
-            str(sub.pk),
+            submission_id,
             data,
             expected,
             caller(),

@@ -76,6 +76,7 @@ __all__ = [
     "get_period",
     "get_submission",
     "open_period",
+    "regime_of",
     "save_data",
     "set_deadline",
 ]
@@ -215,6 +216,21 @@ def get_submission(submission_id: str, *, history: bool = True) -> Submission:
     if found is None:
         raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
     return found
+
+
+def regime_of(submission_id: str) -> Regime:
+    """The regime of a submission, reading nothing else of the submission.
+
+    :raises NotFoundError: (404) no such submission.
+    """
+    found = (
+        Submission.objects(id=_object_id(submission_id, "báo cáo"))
+        .only("regime_id")
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
+    return get_regime(found.regime_id)
 
 
 def _context(
