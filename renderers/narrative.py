@@ -121,6 +121,8 @@ class NarrativeResult:
     html: str
     sections: tuple[SectionResult, ...]
     total_words: int
+    title: str = ""
+    """The outline's own title (printed above the sections in the PDF)."""
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -186,5 +188,8 @@ def render_narrative(
         total=sum(r.words for r in results),
     )
     return NarrativeResult(
-        html=html, sections=tuple(results), total_words=sum(r.words for r in results)
+        html=html,
+        sections=tuple(results),
+        total_words=sum(r.words for r in results),
+        title=str(title or ""),
     )
