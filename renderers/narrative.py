@@ -64,7 +64,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _TAG = re.compile(r"<[^>]*>")
-_BLOCK_END = re.compile(r"<(br|/p|/li|/h\d|/tr|/td|/th|/div)\b[^>]*>", re.IGNORECASE)
+#: Tags that separate words: a block's start or end (``ổn định.<ul><li>Thu``).
+_BLOCK_END = re.compile(
+    r"</?(br|hr|p|li|h\d|tr|td|th|div|ul|ol|table|caption|blockquote)\b[^>]*>",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+(?:[-'\u2019.,]\w+)*")
 
 

@@ -22,6 +22,7 @@ from baocao.renderers import (
 from baocao.renderers._pdf_html import html_flowables
 from baocao.renderers._pdf_narrative import EMPTY_TEXT, heading_numbers
 from baocao.renderers.errors import LayoutError
+from baocao.renderers.narrative import html_to_text
 from reportlab.platypus import Paragraph, Table
 from support import require
 
@@ -192,3 +193,5 @@ def test_csv_has_one_line_per_section_with_plain_escaped_text() -> None:
     assert by_key["m2"][4] == "Chỉ tiêu Kết quả Hộ nghèo giảm 12 hộ"
     assert by_key["m4"][4] == ""
     assert by_key["m5"][4] == "'=Đề nghị tỉnh hỗ trợ kinh phí"
+    # the editor writes a line, then a list, with no block around the line
+    assert html_to_text("ổn định.<ul><li>Thu</li></ul>Chi") == "ổn định. Thu Chi"
