@@ -383,3 +383,13 @@ def test_linked_regime_on_an_outline_only_form_shows_the_narrative_only(
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'class="bc-nar-editor"' in text
     assert 'id="data-form"' not in text and "Kiến nghị, đề xuất" in text
+
+
+def test_api_lists_an_outline_only_form_without_workbook(app: Any, api: Any) -> None:
+    """OO-09: the form list says which forms have no workbook."""
+    with app.app_context():
+        form_id = _outline_form()
+    listed = api("SKHCN.thietke", "GET", "/forms").get_json()
+    found = {f["id"]: f for f in listed["items"]}
+    assert found[form_id]["has_workbook"] is False
+    assert found[form_id]["source_sha256"] == ""
