@@ -17,7 +17,12 @@ from typing import Any
 import pytest
 from baocao.platform.models import Form, FormVersion, SignedDocument
 from baocao.platform.roles import Role
-from baocao.platform.services import aggregate_exports, form_marks, forms, signatures
+from baocao.platform.services import (
+    aggregate_exports,
+    form_marks,
+    forms,
+    signatures,
+)
 from baocao.platform.services import narrative as narrative_service
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_signing as signing
@@ -267,7 +272,8 @@ def test_linked_regime_csv_and_pdf_have_grid_then_sections(
 def test_narrative_regime_is_signed_with_its_rendered_pdf(app: Any, kit: Any) -> None:
     """OO-05: the signing step renders the narrative-only PDF (no XF002),
     binds the data, signs with the leader's PKCS#12 and takes ``sign``; the
-    "PDF để ký" for a USB token renders too."""
+    "PDF để ký" for a USB token renders too; the report is then sent and
+    accepted (the aggregate refresh copes with a form without cells)."""
     with app.app_context():
         sub_id = _narrative_submission(kit)
         narrative_service.save_sections(sub_id, TEXT, 1, ENTRY, now=NOW)
@@ -295,6 +301,22 @@ def test_narrative_regime_is_signed_with_its_rendered_pdf(app: Any, kit: Any) ->
         seen = signing.verification_of(done, now=NOW, setup=setup)
         assert seen is not None and seen["valid"] and seen["data_intact"]
         assert stored.data_sha256 == signatures.bound_data_sha256(done)
+        sender = SimpleNamespace(
+            **{**vars(ENTRY), "username": "28249.gui", "roles": ["gui"]}
+        )
+        receiver = SimpleNamespace(
+            **{
+                **vars(ENTRY),
+                "username": "SKHCN.tonghop",
+                "unit_code": "SKHCN",
+                "roles": ["tonghop"],
+            }
+        )
+        sent = wf.act(sub_id, "send", done.version, sender, now=NOW)
+        assert (
+            wf.act(sub_id, "accept", sent.version, receiver, now=NOW).state
+            == "accepted"
+        )
 
 
 def test_aggregate_xlsx_of_an_outline_only_form_is_refused_cleanly(
