@@ -3,7 +3,8 @@
 Columns: sheet, cell, indicator, label, value. UTF-8 with a byte-order mark so
 that Excel opens Vietnamese text correctly; numbers with a decimal point (the
 file is for machines and pivot tables, not for display); user text escaped
-against formula injection.
+against formula injection. The narrative sections of an outline follow the
+cells, one line each (sheet ``Đề cương``, cell = section key).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 from baocao.renderers._labels import cell_labels
 from baocao.renderers._sheet import build_grid
 from baocao.renderers.escape import escape_formula_text
-from baocao.renderers.narrative import html_to_text
+from baocao.renderers.narrative import NarrativeResult, html_to_text
 
 HEADER = ("sheet", "cell", "indicator", "label", "value")
+NARRATIVE_SHEET = "Đề cương"
 BOM = "\ufeff"
 
 
@@ -105,13 +107,31 @@ def _group_rows(
     return out
 
 
+def narrative_rows(narrative: NarrativeResult) -> list[tuple[Any, ...]]:
+    """One line per outline section: sheet ``Đề cương``, the section key as the
+    cell, its heading as the label and its plain text as the value."""
+    return [
+        (
+            NARRATIVE_SHEET,
+            section.key,
+            "",
+            escape_formula_text(section.title),
+            csv_value(section.html, narrative=True),
+        )
+        for section in narrative.sections
+    ]
+
+
 def render_csv(
     schema: Mapping[str, Any],
     layout: Mapping[str, Any],
     data: Mapping[str, Any],
     computed: Mapping[str, Any],
+    *,
+    narrative: NarrativeResult | None = None,
 ) -> str:
-    """Long-form CSV of every input and computed cell, in sheet order.
+    """Long-form CSV of every input and computed cell, in sheet order, then the
+    narrative sections (when given).
 
     :returns: the file's text, starting with a BOM; the view encodes it as UTF-8.
     """
@@ -120,4 +140,6 @@ def render_csv(
     writer.writerow(HEADER)
     for sheet in layout.get("sheets") or ():
         writer.writerows(_rows(schema, sheet, data, computed))
+    if narrative is not None:
+        writer.writerows(narrative_rows(narrative))
     return BOM + buffer.getvalue()

@@ -64,7 +64,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _TAG = re.compile(r"<[^>]*>")
-_BLOCK_END = re.compile(r"<(br|/p|/li|/h\d|/tr|/td|/th|/div)\b[^>]*>", re.IGNORECASE)
+#: Tags that separate words: a block's start or end (``ổn định.<ul><li>Thu``).
+_BLOCK_END = re.compile(
+    r"</?(br|hr|p|li|h\d|tr|td|th|div|ul|ol|table|caption|blockquote)\b[^>]*>",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+(?:[-'\u2019.,]\w+)*")
 
 
@@ -121,6 +125,8 @@ class NarrativeResult:
     html: str
     sections: tuple[SectionResult, ...]
     total_words: int
+    title: str = ""
+    """The outline's own title (printed above the sections in the PDF)."""
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -186,5 +192,8 @@ def render_narrative(
         total=sum(r.words for r in results),
     )
     return NarrativeResult(
-        html=html, sections=tuple(results), total_words=sum(r.words for r in results)
+        html=html,
+        sections=tuple(results),
+        total_words=sum(r.words for r in results),
+        title=str(title or ""),
     )

@@ -20,9 +20,11 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from baocao.renderers._pdf_fonts import font_name, register_fonts
+from baocao.renderers._pdf_narrative import narrative_flowables
 from baocao.renderers._pdf_table import TableBuilder, natural_width, table_parts
 from baocao.renderers._sheet import SheetGrid, build_grid
 from baocao.renderers.errors import LayoutError, RenderCode
+from baocao.renderers.narrative import NarrativeResult
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -216,13 +218,15 @@ def _banner_texts(grid: SheetGrid, before_row: int) -> list[tuple[str, bool]]:
     return texts
 
 
-def _title_block(header: PdfHeader, grid: SheetGrid, first_row: int) -> list[Flowable]:
+def _title_block(
+    header: PdfHeader, grid: SheetGrid | None, first_row: int
+) -> list[Flowable]:
     if header.title:
         lines = [(header.title.upper(), True)] + (
             [(header.subtitle, True)] if header.subtitle else []
         )
     else:
-        lines = _banner_texts(grid, first_row)
+        lines = _banner_texts(grid, first_row) if grid is not None else []
     flowables: list[Flowable] = [
         _p(text, _style(14 if bold and i == 0 else 13, bold=bold))
         for i, (text, bold) in enumerate(lines)
@@ -327,11 +331,15 @@ def render_pdf_document(
     header: PdfHeader,
     signature_block: SignatureBlock,
     sheets: Sequence[str] | None = None,
+    narrative: NarrativeResult | None = None,
 ) -> RenderedPdf:
     """Render the filled form to PDF and report where the signature goes.
 
-    :param sheets: names of the sheets to print (default: all, one after another).
-    :raises LayoutError: when the layout has no sheet.
+    :param sheets: names of the sheets to print (default: all, one after
+        another; ``()`` prints none, for a narrative-only report).
+    :param narrative: the outline's sections (numbered headings and rich
+        text), printed after the sheets, before the signature block.
+    :raises LayoutError: when there is neither a sheet nor a narrative.
     """
     register_fonts()
     grids = [
@@ -339,12 +347,14 @@ def render_pdf_document(
         for s in layout.get("sheets") or ()
         if sheets is None or s.get("name") in sheets
     ]
-    if not grids:
+    if not grids and narrative is None:
         raise LayoutError(RenderCode.RD004)
-    wide = max(natural_width(g) for g in grids) > PORTRAIT_WIDTH * 1.15
+    wide = max((natural_width(g) for g in grids), default=0) > PORTRAIT_WIDTH * 1.15
     pagesize = landscape(A4) if wide else A4
     width = LANDSCAPE_WIDTH if wide else PORTRAIT_WIDTH
     story: list[Flowable] = _header_block(header, width)
+    if not grids and header.title:
+        story.extend(_title_block(header, None, 0))
     for number, grid in enumerate(grids):
         table, first, last = _sheet_flowables(grid, data, computed, width)
         if number == 0 or not header.title:
@@ -356,6 +366,10 @@ def render_pdf_document(
         story.extend(table)
         story.extend(_trailing_notes(grid, last))
         story.append(Spacer(1, 4 * mm))
+    if narrative is not None:
+        story.extend(
+            narrative_flowables(narrative.sections, width, title=narrative.title)
+        )
     sink: dict[str, Any] = {}
     story.append(_signature_block(signature_block, width, sink))
     buffer = io.BytesIO()

@@ -35,6 +35,7 @@ def form_json(form: Any) -> dict[str, Any]:
         "owner_unit": form.owner_unit,
         "latest_version": form.latest_version,
         "source_sha256": form.source_sha256,
+        "has_workbook": form.has_workbook,
         "created_by": form.created_by,
         "created_at": iso(form.created_at),
         "updated_at": iso(form.updated_at),

@@ -1,6 +1,7 @@
 """Form templates and their published versions (DESIGN.md §4, §5).
 
-A :class:`Form` is what a designer works on: the uploaded template, the
+A :class:`Form` is what a designer works on: the uploaded template (or none,
+for a form that is a narrative outline only), the
 documents the compiler made from it and the designer's per-cell overrides. A
 :class:`FormVersion` is a published snapshot: the source .xlsx (GridFS) and the
 three documents exactly as units fill them. Versions are immutable once saved,
@@ -51,9 +52,10 @@ class Form(Document):
     name = StringField(required=True, max_length=300)
     owner_unit = StringField(default="")
     status = StringField(default="draft", choices=("draft", "published"))
-    source_file_id = ObjectIdField(required=True)
-    """The uploaded .xlsx in GridFS bucket ``form_sources``."""
-    source_sha256 = StringField(required=True)
+    source_file_id = ObjectIdField()
+    """The uploaded .xlsx in GridFS bucket ``form_sources``; None for a form
+    that is an outline only (made in the page, no workbook)."""
+    source_sha256 = StringField(default="")
     compiler_version = StringField(default="")
     base_json = StringField(required=True)
     """``{"schema", "layout", "formulas"}`` as the compiler made them."""
@@ -89,14 +91,20 @@ class Form(Document):
     def outline(self) -> dict[str, Any] | None:
         return json.loads(self.outline_json) if self.outline_json else None
 
+    @property
+    def has_workbook(self) -> bool:
+        """False for an outline-only form: no grid, no .xlsx to download."""
+        return self.source_file_id is not None
+
 
 class FormVersion(Document):
     """Published version ``n`` of a form; never changed after it is saved."""
 
     form_id = StringField(required=True)
     n = IntField(required=True, min_value=1)
-    source_file_id = ObjectIdField(required=True)
-    source_sha256 = StringField(required=True)
+    source_file_id = ObjectIdField()
+    """None when the form is an outline only (no workbook)."""
+    source_sha256 = StringField(default="")
     compiler_version = StringField(default="")
     documents_json = StringField(required=True)
     """``{"schema", "layout", "formulas"}`` with the designer's overrides applied."""
@@ -129,3 +137,7 @@ class FormVersion(Document):
 
     def outline(self) -> dict[str, Any] | None:
         return json.loads(self.outline_json) if self.outline_json else None
+
+    @property
+    def has_workbook(self) -> bool:
+        return self.source_file_id is not None

@@ -148,6 +148,11 @@ class Code(DetailEnum):
         "Chế độ báo cáo '{regime}' không có biểu mẫu số liệu (hoặc phiên bản biểu mẫu "
         "không còn) nên không xuất được tệp.",
     )
+    XF003 = Detail(
+        "form has no workbook",
+        "Chế độ báo cáo '{regime}' dùng biểu mẫu chỉ có mẫu đề cương, không có tệp "
+        "Excel nên không có tệp .xlsx. Hãy tải bản PDF hoặc CSV.",
+    )
 
 
 class ServiceError(BaocaoError):

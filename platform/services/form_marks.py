@@ -29,6 +29,7 @@ from baocao.platform.services.forms import (
     FormCode,
     FormOverrideError,
     get_form,
+    require_workbook,
     set_override,
     source_bytes,
 )
@@ -167,6 +168,7 @@ def mark_repeat(form_id: str, spec: dict[str, Any], *, now: datetime) -> dict[st
     :raises FormOverrideError: (422) with a Vietnamese message; nothing kept.
     """
     form = get_form(form_id)
+    require_workbook(form, "đánh dấu nhóm dòng lặp")
     mark = _checked_mark(form, spec)
     touched = _touched_overrides(form, mark)
     if touched:

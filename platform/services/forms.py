@@ -1,5 +1,9 @@
 """The form store: upload → compile → designer overrides → publish (DESIGN.md §4, §8).
 
+A form may also be a narrative outline only (:mod:`.forms_outline_only`): it
+has no workbook, its documents have no sheet, and everything that needs a grid
+or the .xlsx refuses it with FS017.
+
 Nothing is stored for a template with errors: :func:`upload_form` compiles first
 and lets :class:`~baocao.form_designer.FormCompileError` (422, every
 diagnostic) through. A publish snapshots the draft into an immutable
@@ -84,6 +88,17 @@ class FormCode(DetailEnum):
         "Ô {address} nằm trong vùng gộp {merge}; hãy chọn ô đầu vùng ({anchor}).",
     )
     FS016 = Detail("bad outline", "Mẫu đề cương chưa lưu: {problems}.")
+    FS017 = Detail(
+        "outline-only form has no workbook",
+        "Biểu mẫu '{name}' chỉ có mẫu đề cương, không có tệp Excel nên không có bảng "
+        "số liệu để {what}. Hãy thiết kế các mục ở phần 'Mẫu đề cương', hoặc tải lên "
+        "tệp mẫu .xlsx thành một biểu mẫu khác.",
+    )
+    FS018 = Detail(
+        "outline-only form without sections",
+        "Biểu mẫu '{name}' chỉ có mẫu đề cương nhưng chưa có mục nào nên chưa phát "
+        "hành được. Hãy thêm ít nhất một mục ở phần 'Mẫu đề cương' rồi lưu.",
+    )
 
 
 class FormStoreError(BaocaoError):
@@ -100,6 +115,23 @@ class FormNotFoundError(FormStoreError, LookupError):
     """Unknown form or version (also a ``LookupError`` for the workflow loader)."""
 
     http_status = 404
+
+
+class NoWorkbookError(FormStoreError, LookupError):
+    """An outline-only form asked for its grid or its .xlsx (FS017, 409).
+
+    A ``LookupError`` too, so that loaders' callers that already fall back when
+    a source is missing (the aggregate's .xlsx) say so instead of crashing.
+    """
+
+    http_status = 409
+
+
+def require_workbook(form: Form | FormVersion, what: str) -> None:
+    """:raises NoWorkbookError: (409) ``form`` is an outline only."""
+    if not form.has_workbook:
+        name = form.name if isinstance(form, Form) else get_form(form.form_id).name
+        raise NoWorkbookError(FormCode.FS017, name=name, what=what)
 
 
 class FormOverrideError(FormStoreError):
@@ -181,6 +213,7 @@ def set_override(
     kept.
     """
     form = get_form(form_id)
+    require_workbook(form, "sửa ô")
     unknown = sorted(set(change) - set(FIELDS))
     if unknown:
         raise FormOverrideError(
@@ -214,8 +247,13 @@ def clear_override(form_id: str, address: str, *, now: datetime) -> None:
 
 
 def publish(form_id: str, *, actor: str, now: datetime) -> FormVersion:
-    """Snapshot the draft as the next immutable version."""
+    """Snapshot the draft as the next immutable version.
+
+    :raises FormStoreError: (422) FS018 an outline-only form with no section.
+    """
     form = get_form(form_id)
+    if not form.has_workbook and not form.outline():
+        raise FormStoreError(FormCode.FS018, name=form.name)
     docs = draft_documents(form)
     version = FormVersion(
         form_id=str(form.pk),
@@ -262,8 +300,11 @@ def load_source(form_id: str, version: int | None) -> bytes:
     """The .xlsx a published version was compiled from (for filled exports).
 
     :raises FormNotFoundError: (a ``LookupError``) for an unknown form or version.
+    :raises NoWorkbookError: (a ``LookupError``) the form is an outline only.
     """
-    return source_bytes(get_version(form_id, version).source_file_id)
+    found = get_version(form_id, version)
+    require_workbook(found, "tải về dạng .xlsx")
+    return source_bytes(found.source_file_id)
 
 
 def load_compiled(form_id: str, version: int | None) -> CompiledForm:

@@ -1,5 +1,8 @@
 """A submission as a file: the filled .xlsx, a PDF or a long-form CSV (DESIGN.md §8).
 
+The PDF and the CSV carry the narrative sections too (linked and narrative
+regimes); a form that is an outline only has no .xlsx (XF003).
+
 The renderers and the compiler's fill do the work; this module only gathers what
 they need (the form version, its source .xlsx, the unit's name) and names the
 file. Loaders come from ``app.extensions`` (``baocao_form_loader`` and
@@ -17,6 +20,7 @@ from baocao.form_designer.fill import fill_workbook
 from baocao.form_designer.roundtrip import form_stamp
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Regime, Submission
+from baocao.platform.services import narrative as narrative_service
 from baocao.platform.services.errors import Code, ServiceError
 from baocao.platform.workflow.periods import VIETNAM_TZ
 from baocao.renderers import (
@@ -26,6 +30,7 @@ from baocao.renderers import (
     render_csv,
     render_pdf_document,
 )
+from baocao.renderers.narrative import NarrativeResult
 from baocao.schemas import CompiledForm
 
 FORMATS = ("xlsx", "pdf", "csv")
@@ -73,10 +78,16 @@ def export_submission(
     data, computed = sub.get_data(), sub.get_computed()
     name = f"{regime.name} - {sub.period_key} - {sub.unit}"
     if fmt == "csv":
-        body = render_csv(compiled.schema, compiled.layout, data, computed).encode()
+        narrative = narrative_service.render(regime, sub)
+        layout = _printed_layout(compiled.layout, regime, narrative)
+        body = render_csv(
+            compiled.schema, layout, data, computed, narrative=narrative
+        ).encode()
     elif fmt == "pdf":
         body = render_document(sub, regime, load_compiled=load_compiled, now=now).data
     else:
+        if not compiled.layout.get("sheets"):
+            raise ExportError(Code.XF003, regime=regime.name)
         template = _source(regime, load_source)
         stamp = form_stamp(regime.form_id, regime.form_version, compiled.source_sha256)
         body = fill_workbook(template, compiled, data, computed, stamp=stamp)
@@ -93,18 +104,33 @@ def render_document(
     """The submission's PDF with the rectangle reserved for the leader's signature
     (the export and the signing step print the same document).
 
+    A linked regime prints its grid, then the narrative sections; a narrative
+    regime prints the narrative alone (its form may be an outline only).
+
     :raises ExportError: the regime has no form version.
     """
     compiled = _compiled(regime, load_compiled)
+    narrative = narrative_service.render(regime, sub)
     return render_pdf_document(
-        compiled.layout,
+        _printed_layout(compiled.layout, regime, narrative),
         sub.get_data(),
         sub.get_computed(),
         header=_header(sub, regime, now),
         signature_block=SignatureBlock(
             title="THỦ TRƯỞNG ĐƠN VỊ", name="", space_height=SIGNATURE_SPACE
         ),
+        narrative=narrative,
     )
+
+
+def _printed_layout(
+    layout: dict[str, Any], regime: Regime, narrative: NarrativeResult | None
+) -> dict[str, Any]:
+    """The layout whose sheets are exported: none for a narrative regime that
+    has its narrative (units do not fill the grid there), else all of them."""
+    if regime.content == "narrative" and narrative is not None:
+        return {**layout, "sheets": []}
+    return layout
 
 
 def _compiled(

@@ -21,6 +21,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import access
 from baocao.platform.services import form_marks as marks
 from baocao.platform.services import forms as service
+from baocao.platform.services import forms_outline_only as outline_only
 from baocao.platform.services.form_diff import ASPECTS, cell_facts
 from baocao.platform.services.form_outline import SECTION_ASPECTS
 from baocao.platform.services.form_overrides import KINDS, ROLES
@@ -124,6 +125,7 @@ class FormsView(BaseView):
         "index": "read", "upload": "write", "form": "read", "set_cell": "write",
         "publish": "write", "diff": "read", "static": "read",
         "mark_repeat": "write", "unmark_repeat": "write", "outline": "write",
+        "create_outline": "write",
     }
     baocao_roles = (Role.DESIGNER,)
 
@@ -159,6 +161,23 @@ class FormsView(BaseView):
         flash(f"Đã biên dịch mẫu '{form.name}'. Hãy kiểm tra từng ô rồi phát hành.", "success")
         return redirect(url_for("FormsView.form", form_id=str(form.pk)))
 
+    @expose("/de-cuong-moi", methods=["POST"])
+    @has_access
+    def create_outline(self) -> Any:
+        """A form that is an outline only (no .xlsx); its sections come next."""
+        user = _require_designer()
+        try:
+            form = outline_only.create_outline_form(
+                name=request.form.get("name", ""), owner_unit=user.unit_code or "",
+                actor=user.username, now=_now(),
+            )
+        except service.FormStoreError as err:
+            flash(err.message, "danger")
+            return redirect(url_for("FormsView.index"))
+        flash(f"Đã tạo biểu mẫu đề cương '{form.name}'. Hãy thêm các mục rồi "
+              "phát hành.", "success")
+        return redirect(url_for("FormsView.form", form_id=str(form.pk)) + "#outline")
+
     @expose("/<form_id>")
     @has_access
     def form(self, form_id: str) -> Any:
@@ -166,7 +185,10 @@ class FormsView(BaseView):
         form = service.get_form(form_id)
         docs = service.draft_documents(form)
         compiled = CompiledForm(docs["schema"], docs["layout"], docs["formulas"])
-        preview = render_entry_form(compiled, {}, {}, readonly=True, form_id="bc-preview")
+        preview = (
+            render_entry_form(compiled, {}, {}, readonly=True, form_id="bc-preview")
+            if form.has_workbook else ""
+        )
         return self.render_template(
             "baocao/forms/form.html",
             form=form,
@@ -254,7 +276,11 @@ class FormsView(BaseView):
     @has_access
     def publish(self, form_id: str) -> Any:
         user = _require_designer()
-        version = service.publish(form_id, actor=user.username, now=_now())
+        try:
+            version = service.publish(form_id, actor=user.username, now=_now())
+        except service.FormStoreError as err:
+            flash(err.message, "danger")
+            return redirect(url_for("FormsView.form", form_id=form_id) + "#outline")
         flash(f"Đã phát hành phiên bản {version.n}; phiên bản này không sửa được nữa.", "success")
         return redirect(url_for("FormsView.form", form_id=form_id))
 

@@ -47,9 +47,19 @@ def page_context(
         "html": result.html if result else "",
         "total": result.total_words if result else 0,
         "editable": editable,
-        "only": regime.content == "narrative",
+        "only": regime.content == "narrative" or not _has_grid(regime),
         "save_url": url_for("NarrativeView.save", submission_id=str(sub.pk)),
     }
+
+
+def _has_grid(regime: Regime) -> bool:
+    """False when the regime's form is an outline only (no sheet to fill)."""
+    loader = current_app.extensions.get("baocao_form_loader")
+    try:
+        compiled = loader(regime.form_id, regime.form_version) if loader else None
+    except LookupError:
+        return True
+    return compiled is None or bool(compiled.layout.get("sheets"))
 
 
 def _counts(result: Any) -> dict[str, Any]:

@@ -209,8 +209,8 @@ class WorkflowView(BaseView):
             compiled = loader(regime.form_id, regime.form_version)
         except LookupError:
             return None
-        if compiled is None:
-            return None
+        if compiled is None or not compiled.layout.get("sheets"):
+            return None  # an outline-only form has no grid
         recalc_url = (
             None
             if readonly
