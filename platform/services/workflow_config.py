@@ -13,6 +13,7 @@ from typing import Any
 
 from baocao.platform.exchange import events as exchange_events
 from baocao.platform.models import Unit
+from baocao.platform.models.forms import FormVersion
 from baocao.platform.models.workflow import ApprovalChain, Regime
 from baocao.platform.services import audit
 from baocao.platform.workflow.chains import Chain, default_chain
@@ -191,8 +192,23 @@ def _check_publishable(doc: Regime, now: datetime) -> None:
         problems.append(f"cơ quan nhận báo cáo '{spec.receiving_unit}' không tồn tại")
     if not reporting_unit_codes(doc, now):
         problems.append("không có đơn vị thực hiện báo cáo nào đang hoạt động")
+    problems += _grid_problems(spec)
     if problems:
         raise RegimeIncompleteError(spec.name, problems)
+
+
+def _grid_problems(spec: Any) -> list[str]:
+    """A numeric or linked regime needs a form with a grid, not an outline only."""
+    if spec.content not in ("numeric", "linked") or not spec.form_id:
+        return []
+    version = FormVersion.objects(form_id=spec.form_id, n=spec.form_version).first()
+    if version is None or version.has_workbook:
+        return []
+    return [
+        f"biểu mẫu '{spec.form_id}' phiên bản {spec.form_version} chỉ có đề cương, "
+        "không có bảng số liệu: chọn nội dung 'văn bản' (đề cương) hoặc một biểu "
+        "mẫu tạo từ tệp Excel"
+    ]
 
 
 def reporting_unit_codes(regime: Regime, now: datetime) -> list[str]:

@@ -28,7 +28,9 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_signing as signing
 from baocao.platform.services.forms_outline_only import create_outline_form
 from baocao.platform.services.submission_export import ExportError, export_submission
+from baocao.platform.models.workflow import Regime
 from baocao.platform.services.workflow_config import get_regime
+from baocao.platform.workflow.errors import RegimeIncompleteError
 from markupsafe import escape
 from signing_support import PASSPHRASE, pki
 from support import require
@@ -388,23 +390,22 @@ def test_designer_creates_an_outline_only_form_and_the_unit_downloads_its_pdf(
     xlsx.close()
 
 
-def test_linked_regime_on_an_outline_only_form_shows_the_narrative_only(
-    app: Any, client: Any, auth: Any, make_user: Any, kit: Any
+def test_a_regime_expecting_a_grid_refuses_an_outline_only_form(
+    app: Any, kit: Any
 ) -> None:
-    """OO-08: a regime that expects a grid but names an outline-only form
-    shows the narrative editors, no grid and no Excel panel (no RD004 page)."""
+    """OO-08: a numeric or linked regime naming an outline-only form is not
+    published (the message says to choose narrative content or an Excel form);
+    nothing is stored as published."""
     with app.app_context():
         _units(kit)
-        make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
         form_id = _outline_form()
         form_marks.set_outline(form_id, OUTLINE, now=NOW)
         forms.publish(form_id, actor="SKHCN.thietke", now=NOW)
-        sub_id = kit.open_regime(form_id, "linked")
-    auth.login("28249.nhaplieu")
-    page = client.get(f"/bao-cao/{sub_id}")
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200 and 'class="bc-nar-editor"' in text
-    assert 'id="data-form"' not in text and "Kiến nghị, đề xuất" in text
+        for content in ("linked", "numeric"):
+            with pytest.raises(RegimeIncompleteError) as refused:
+                kit.open_regime(form_id, content)
+            assert "chỉ có đề cương, không có bảng số liệu" in refused.value.message
+        assert Regime.objects(status="published").count() == 0
 
 
 def test_api_lists_an_outline_only_form_without_workbook(app: Any, api: Any) -> None:
