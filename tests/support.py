@@ -18,6 +18,14 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+#: Debian's Chromium and the flags every browser test launches it with.
+CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
 
 
 def require(condition: bool, what: str) -> None:
@@ -45,6 +53,15 @@ def serve(app: Any) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def login_page(page: Any, base_url: str, username: str, password: str) -> None:
+    """Sign ``page`` in through the login form."""
+    page.goto(base_url + "/login/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("[type=submit]")
+    page.wait_for_load_state()
 
 
 def monthly_regime_payload(chain_id: str, **changes: Any) -> dict[str, Any]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Protection
 import pytest
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
@@ -18,8 +18,8 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
 from flask.testing import FlaskClient
-
-from support import ROOT
+from openpyxl.styles import Protection
+from support import ROOT, serve
 
 SEED_FORMS = ROOT / "platform" / "seed" / "forms"
 ACCOUNTS = [
@@ -142,3 +142,17 @@ def open_regime(form_id: str, content: str = "linked") -> str:
     )
     wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
     return str(Submission.objects(unit="28249").first().pk)
+
+
+@pytest.fixture
+def server(app: Any, make_user: Any, kit: SimpleNamespace) -> Iterator[str]:
+    """The app on a loopback port for the browser tests: the province, SKHCN
+    with its designer, and commune 28249 with its data entry."""
+    with app.app_context():
+        kit.make_unit("82", "province")
+        kit.make_unit("SKHCN", "department", "82")
+        kit.make_unit("28249", "commune", "82")
+        make_user("SKHCN.thietke", Role.DESIGNER, "SKHCN")
+        make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
+    with serve(app) as url:
+        yield url

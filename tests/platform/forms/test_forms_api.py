@@ -8,7 +8,6 @@ from typing import Any
 from baocao.platform.models import Form, FormVersion
 
 
-
 def upload(api: Any, user: str, data: bytes, name: str = "Biểu 01 KTXH") -> Any:
     return api(
         user, "POST", "/forms",

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.platform.models import Form
-from baocao.platform.roles import Role
 from playwright.sync_api import sync_playwright
-from support import require
-from werkzeug.serving import make_server
-
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def server(app: Any, make_user: Any, kit: Any) -> Iterator[str]:
-    with app.app_context():
-        kit.make_unit("82", "province")
-        kit.make_unit("SKHCN", "department", "82")
-        make_user("SKHCN.thietke", Role.DESIGNER, "SKHCN")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+from support import CHROMIUM, CHROMIUM_ARGS, login_page, require
 
 
 @pytest.mark.browser
@@ -41,12 +19,9 @@ def test_designer_uploads_edits_and_publishes(
     xlsx = tmp_path / "bieu01.xlsx"
     xlsx.write_bytes(kit.template())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(server + "/login/")
-        page.fill("#username", "SKHCN.thietke")
-        page.fill("#password", password)
-        page.click("[type=submit]")
+        login_page(page, server, "SKHCN.thietke", password)
         page.goto(server + "/bieu-mau/")
         page.fill("#name", "Biểu 01 thử")
         page.set_input_files("#file", str(xlsx))

@@ -12,7 +12,6 @@ from baocao.platform.models.forms import ImmutableVersionError
 from baocao.platform.services import forms as service
 from baocao.platform.services.form_diff import diff_documents
 
-
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 D9 = "Biểu 01-KTXH!D9"
 

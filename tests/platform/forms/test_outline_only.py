@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from baocao.platform.models import Form, FormVersion, SignedDocument
+from baocao.platform.models.workflow import Regime
 from baocao.platform.roles import Role
 from baocao.platform.services import (
     aggregate_exports,
@@ -28,7 +29,6 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_signing as signing
 from baocao.platform.services.forms_outline_only import create_outline_form
 from baocao.platform.services.submission_export import ExportError, export_submission
-from baocao.platform.models.workflow import Regime
 from baocao.platform.services.workflow_config import get_regime
 from baocao.platform.workflow.errors import RegimeIncompleteError
 from markupsafe import escape

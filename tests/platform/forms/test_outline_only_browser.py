@@ -4,57 +4,21 @@ the official writes the narrative report and downloads its PDF."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from baocao.platform.models import Form
-from baocao.platform.roles import Role
 from playwright.sync_api import Page, sync_playwright
-from support import require
-from werkzeug.serving import make_server
+from support import CHROMIUM, CHROMIUM_ARGS, login_page, require
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
 SECTIONS = (
     ("Tình hình chung", 1, True),
     ("Kết quả nổi bật", 2, False),
     ("Kiến nghị, đề xuất", 1, True),
 )
-
-
-@pytest.fixture
-def server(app: Any, make_user: Any, kit: Any) -> Iterator[str]:
-    with app.app_context():
-        kit.make_unit("82", "province")
-        kit.make_unit("SKHCN", "department", "82")
-        kit.make_unit("28249", "commune", "82")
-        make_user("SKHCN.thietke", Role.DESIGNER, "SKHCN")
-        make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-def _login(page: Page, server: str, username: str, password: str) -> None:
-    page.goto(server + "/login/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("[type=submit]")
-    page.wait_for_load_state()
 
 
 def _design(page: Page, server: str, shots: Path) -> None:
@@ -101,9 +65,9 @@ def test_outline_only_form_from_designer_to_pdf(
     require(Path(CHROMIUM).exists(), "Chromium")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        _login(page, server, "SKHCN.thietke", password)
+        login_page(page, server, "SKHCN.thietke", password)
         _design(page, server, tmp_path)
         with app.app_context():
             form = Form.objects.get(name="Báo cáo thuyết minh quý")
@@ -112,7 +76,7 @@ def test_outline_only_form_from_designer_to_pdf(
         official = browser.new_context(
             viewport={"width": 1400, "height": 900}, accept_downloads=True
         ).new_page()
-        _login(official, server, "28249.nhaplieu", password)
+        login_page(official, server, "28249.nhaplieu", password)
         official.goto(f"{server}/bao-cao/{sub_id}")
         assert official.locator(".bc-nar-editor").count() == 3
         assert official.locator("#data-form").count() == 0
