@@ -18,6 +18,8 @@ from support import ROOT
 TEMPLATE = ROOT / "tests" / "fixtures" / "xlsx" / "projects_repeat.xlsx"
 SHEET = "Dự án"
 ACCOUNTS = [("28249.nhaplieu", Role.DATA_ENTRY, "28249")]
+#: A drawn row the grid sends with every cell blank.
+EMPTY = {"B": None, "C": "", "D": None, "E": None}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _FIELD = re.compile(r'name="(version|changes|filename|labels)" value="([^"]*)"')
 
@@ -63,7 +65,8 @@ def _stored(app: Any, sub_id: str) -> Submission:
 def test_repeat_rows_download_upload_and_apply(
     app: Any, client: Any, auth: Any, sub_id: str
 ) -> None:
-    """RT-20: a saved row comes down in the group's first row; a changed cell
+    """RT-20: a saved row (the grid's blank cells dropped) comes down in the
+    group's first row; a changed cell
     and a row added in the next template row show in the preview (group key,
     row label, row count); applying stores the rows as the web form does and
     the total is recomputed; a wrong value in a row is named by its cell."""
@@ -71,12 +74,15 @@ def test_repeat_rows_download_upload_and_apply(
     saved = client.post(
         f"/bao-cao/{sub_id}/luu-tu-dong",
         json={
-            "data": {"du_an": [{"B": "Cầu A", "C": "Nhóm A", "D": 100, "E": 10}]},
+            "data": {
+                "du_an": [{"B": "Cầu A", "C": "Nhóm A", "D": 100, "E": 10}, EMPTY]
+            },
             "version": 1,
         },
         headers={"X-CSRFToken": _token(client, sub_id), "Accept": "application/json"},
     )
     assert saved.status_code == 200, saved.get_data(as_text=True)[:300]
+    assert _stored(app, sub_id).get_data()["du_an"][1] == {}  # blanks are not values
     download = client.get(f"/bao-cao/{sub_id}/tai-ve/xlsx")
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(download.data))
