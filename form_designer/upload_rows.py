@@ -8,9 +8,9 @@ ends in the upload is decided like this (documented in docs/renderers.md):
   (typically the total row: "Tổng", ``=SUM(D3:D5)``) is looked for from the
   group's first row down; where its labels and formula cells are found again,
   the group ends the same number of rows above it as in the template;
-- when the template has nothing below the group on that sheet, the group ends
-  at the last row before the first row whose group columns are all empty (and
-  never before the template's last row).
+- when the template has nothing below the group on that sheet, the rows after
+  the template's last row belong to the group up to the first row whose group
+  columns are all empty.
 
 :func:`normalise` then gives the upload back the template's geometry: rows
 beyond the template's are taken out (their input cells returned per group),
@@ -81,62 +81,85 @@ def form_groups(compiled: CompiledForm) -> tuple[Group, ...]:
 
 def _signature(
     compiled: CompiledForm, group: Group
-) -> tuple[int, dict[int, Any], set[int]] | None:
-    """(row, labels by column, formula columns) of the first template row below
-    the group that has any; None when nothing follows the group."""
-    rows: dict[int, tuple[dict[int, Any], set[int]]] = {}
+) -> tuple[int, dict[int, Any], dict[int, str]] | None:
+    """(row, labels by column, formulas by column) of the first template row
+    below the group that has any; None when nothing follows the group."""
+    rows: dict[int, tuple[dict[int, Any], dict[int, str]]] = {}
+    cells = compiled.formulas.get("cells", {})
     for sheet in compiled.layout.get("sheets", []):
         if sheet["name"] != group.sheet:
             continue
         for cell in sheet.get("cells", []):
             if cell["row"] <= group.last:
                 continue
-            labels, formulas = rows.setdefault(cell["row"], ({}, set()))
+            labels, formulas = rows.setdefault(cell["row"], ({}, {}))
             if cell["role"] == "label" and cell.get("value") is not None:
                 labels[cell["col"]] = cell["value"]
-            elif cell["role"] == "computed":
-                formulas.add(cell["col"])
+            elif cell["role"] == "computed" and cell["address"] in cells:
+                formulas[cell["col"]] = str(cells[cell["address"]]["formula"])
     found = sorted(r for r, (labels, formulas) in rows.items() if labels or formulas)
     if not found:
         return None
     return found[0], *rows[found[0]]
 
 
+def _canonical(text: str) -> str:
+    return text.replace(" ", "").replace("$", "").upper()
+
+
 def _matches(
-    row: Mapping[int, Cell], labels: Mapping[int, Any], formulas: set[int]
+    row: Mapping[int, Cell], labels: Mapping[int, Any], formulas: Mapping[int, str]
 ) -> bool:
+    """True when ``row`` holds these labels and exactly these formulas (as
+    they read once the group's rows have moved)."""
     for col, text in labels.items():
         cell = row.get(col)
         if cell is None or cell.formula is not None or json_value(cell.value) != text:
             return False
-    return all(col in row and row[col].formula is not None for col in formulas)
+    return all(
+        col in row
+        and row[col].formula is not None
+        and _canonical(str(row[col].formula)) == _canonical(text)
+        for col, text in formulas.items()
+    )
 
 
 def _end(
     compiled: CompiledForm,
     group: Group,
     by_row: Mapping[int, Mapping[int, Cell]],
-    first: int,
+    above: list[RowSpan],
 ) -> int:
-    """Last row of the group in the upload (its first row there is ``first``)."""
-    template_end = first + group.last - group.first
+    """Last row of the group in the upload; ``above`` are the changes of the
+    groups above it on its sheet, in the order made (top down)."""
+    shift = sum(span.delta for span in above)
+    first, last = group.first + shift, group.last + shift
     signature = _signature(compiled, group)
     if signature is None:
         columns = {_col(letter) for letter in group.columns}
-        end = first - 1
+        end = last
         while any(
             c in by_row.get(end + 1, {}) and by_row[end + 1][c].value is not None
             for c in columns
         ):
             end += 1
-        return max(end, template_end)
+        return end
     row, labels, formulas = signature
     gap = row - group.last
     bottom = max(by_row, default=0)
     for found in range(first - 1 + gap, bottom + 1):
-        if _matches(by_row.get(found, {}), labels, formulas):
-            return found - gap
-    return template_end  # the rows below were changed: the cell scan says where
+        end = found - gap
+        spans = [*above, RowSpan(group.sheet, first, last, end)]
+        expected = {}
+        for col, formula in formulas.items():
+            text, place = formula, row
+            for span in spans:
+                text = shift_formula(text, group.sheet, place, span)
+                place = span.row(place)
+            expected[col] = text
+        if _matches(by_row.get(found, {}), labels, expected):
+            return end
+    return last  # the rows below were changed: the cell scan says where
 
 
 def _col(letter: str) -> int:
@@ -161,24 +184,22 @@ def normalise(compiled: CompiledForm, workbook: Workbook) -> Normalised:
     """The upload with every group back to its template rows (see the module)."""
     sheets = {s.name: s for s in workbook.sheets}
     located: list[Group] = []
-    spans: list[RowSpan] = []
+    spans: list[RowSpan] = []  # each group's change as made (top down)
     for group in form_groups(compiled):
         sheet = sheets.get(group.sheet)
         if sheet is None:
             continue
-        shift = -sum(
-            s.delta for s in spans if s.sheet == group.sheet
-        )  # rows added above
+        above = [s for s in spans if s.sheet == group.sheet]
+        shift = sum(s.delta for s in above)  # rows added above
         by_row: dict[int, dict[int, Cell]] = {}
         for cell in sheet.cells:
             by_row.setdefault(cell.row, {})[cell.col] = cell
         first = group.first + shift
-        end = _end(compiled, group, by_row, first)
+        end = _end(compiled, group, by_row, above)
         located.append(
             dataclasses.replace(group, upload_first=first, count=end - first + 1)
         )
-        # Undoing: the rows as uploaded end at ``end``; they must end at last+shift.
-        spans.append(RowSpan(group.sheet, first, end, group.last + shift))
+        spans.append(RowSpan(group.sheet, first, group.last + shift, end))
     extra: dict[str, list[tuple[Cell, ...]]] = {g.name: [] for g in located}
     for group in located:
         sheet = sheets[group.sheet]
@@ -193,11 +214,10 @@ def normalise(compiled: CompiledForm, workbook: Workbook) -> Normalised:
     new_sheets = []
     for sheet in workbook.sheets:
         cells = [(c.source.address, c) for c in sheet.cells]
-        for span in reversed(
-            spans
-        ):  # lowest group first: rows above keep their numbers
-            if span.delta == 0:
+        for made in reversed(spans):  # lowest group first: rows above stay put
+            if made.delta == 0:
                 continue
+            span = RowSpan(made.sheet, made.first, made.new_end, made.old_end)
             cells = [
                 (address, _moved(c, sheet.name, span))
                 for address, c in cells

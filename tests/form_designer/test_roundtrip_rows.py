@@ -280,3 +280,105 @@ def test_shift_formula_moves_what_excel_moves(formula: str, expected: str) -> No
     text in quotes and function names stay."""
     span = RowSpan("Dự án", 3, 4, 6)
     assert shift_formula(formula, "Dự án", 9, span) == expected
+
+
+def test_a_row_deleted_in_excel_removes_the_row(form: Any) -> None:
+    """RR-11: the second row deleted in Excel (everything below moved up, the
+    total's range shrunk, as Excel does): the group has one row left, its
+    cells are cleared, and the missing per-row formula is not FD033."""
+    template, compiled, stamp = form
+    stored = {"du_an": _rows(2), "Dự án!B6": "ghi chú"}
+    book = openpyxl.load_workbook(
+        io.BytesIO(fill_workbook(template, compiled, stored, stamp=stamp))
+    )
+    ws = book["Dự án"]
+    ws.delete_rows(4)
+    ws.merged_cells.ranges = set()
+    ws.merge_cells("A1:F1")
+    ws.merge_cells("B5:F5")
+    for col in "DEF":
+        ws[f"{col}4"] = f"=SUM({col}3:{col}3)"
+    ws["E6"] = "=IFERROR(ROUND(E4/D4*100,2),0)"
+    book["Tổng hợp"]["B1"] = "='Dự án'!D4"
+    out = io.BytesIO()
+    book.save(out)
+    result = compare_upload(compiled, stored, out.getvalue(), stamp=stamp)
+    assert result.problems == ()
+    assert result.rows == (GroupRows("du_an", GROUP, 2, 1),)
+    assert {c.address for c in result.changes} == {
+        "du_an[1].B",
+        "du_an[1].C",
+        "du_an[1].D",
+        "du_an[1].E",
+    }
+    assert apply_changes(compiled, stored, result.updates()) == {
+        "du_an": _rows(1),
+        "Dự án!B6": "ghi chú",
+    }
+
+
+def test_a_group_at_the_bottom_ends_at_the_first_empty_row(make_xlsx: Any) -> None:
+    """RR-12: nothing below the group in the template: rows typed under it are
+    read up to the first empty row; a value after that row is not part of the
+    group (FD030: not an input cell)."""
+    template = make_xlsx(
+        {"DS": "| STT | Tên | Số |\n| 1 | ?@ | ?0 |\n| 2 | ?@ | ?0 |"},
+        protected=["DS"],
+        names={"LAP_ds": "'DS'!$B$2:$C$3"},
+    )
+    compiled = compile_workbook(template)
+    book = openpyxl.load_workbook(io.BytesIO(fill_workbook(template, compiled, {})))
+    for ref, value in {"B2": "a", "B4": "c", "C4": 3, "B6": "lạc"}.items():
+        book["DS"][ref] = value
+    out = io.BytesIO()
+    book.save(out)
+    result = compare_upload(compiled, {}, out.getvalue())
+    assert [(c.address, c.new) for c in result.changes] == [
+        ("ds[0].B", "a"),
+        ("ds[2].B", "c"),
+        ("ds[2].C", 3),
+    ]
+    assert [(p.code, p.address) for p in result.problems] == [
+        ("FD030", "DS!B6"),
+        ("FD035", ""),
+    ]
+
+
+def test_two_groups_on_one_sheet_grow_and_read_back(make_xlsx: Any) -> None:
+    """RR-13: two groups on one sheet, each given a row more than its template:
+    both grow (the lower one moved by the upper one, the total below them
+    adjusted twice) and read back unchanged, though the upper group's total
+    row has only a formula in the column where its rows have theirs."""
+    sheet = """
+    | Tên | Số | Gấp đôi |
+    | ?@  | ?0 | =B2*2   |
+    | ?@  | ?0 | =B3*2   |
+    |     |    | =SUM(C2:C3) |
+    | Tên | Số |         |
+    | ?@  | ?0 |         |
+    | ?@  | ?0 |         |
+    | Tổng | =SUM(B6:B7) | =C4+B8 |
+    """
+    template = make_xlsx(
+        {"S": sheet},
+        protected=["S"],
+        names={"LAP_a": "'S'!$A$2:$C$3", "LAP_b": "'S'!$A$6:$B$7"},
+    )
+    compiled = compile_workbook(template)
+    stored = {
+        "a": [{"A": f"a{i}", "B": i} for i in range(3)],
+        "b": [{"A": f"b{i}", "B": 10 * i} for i in range(3)],
+    }
+    filled = fill_workbook(template, compiled, stored)
+    ws = _sheet(filled, "S")
+    assert [ws[f"A{r}"].value for r in range(2, 12)] == [
+        "a0", "a1", "a2", None, "Tên", "b0", "b1", "b2", "Tổng", None,
+    ]  # fmt: skip
+    assert (ws["C4"].value, ws["C5"].value) == ("=B4*2", "=SUM(C2:C4)")
+    assert (ws["B10"].value, ws["C10"].value) == ("=SUM(B7:B9)", "=C5+B10")
+    result = compare_upload(compiled, stored, filled)
+    assert result.changes == ()
+    assert [(p.code, p.label) for p in result.problems] == [
+        ("FD035", "S (a)"),
+        ("FD035", "S (b)"),
+    ]
