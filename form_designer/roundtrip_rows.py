@@ -128,7 +128,11 @@ def wrong_cell(
     by_row: bool = False,
 ) -> WrongCell:
     """A problem of the normalised upload, with its label, and the address (and
-    the message's cell) of the uploaded file."""
+    the message's cell) of the uploaded file. ``by_row``: a validator error,
+    whose repeat row ``i`` is numbered ``first + i`` (an input outside the
+    groups keeps its own address)."""
+    properties = compiled.schema.get("properties", {})
+    by_row = by_row and problem.address not in properties  # a plain input's own
     label = _problem_label(compiled, upload, problem.address, by_row=by_row)
     address = _upload_address(upload, problem.address, by_row=by_row)
     message = problem.message

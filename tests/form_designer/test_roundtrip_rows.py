@@ -30,6 +30,8 @@ SUMMARY = """
 | Tổng vốn | ='Dự án'!D5 |
 """
 GROUP = "Dự án (du_an)"
+LIMIT = {"formula1": "0", "formula2": "1000"}
+SHORT = {"formula1": "20"}
 
 
 @pytest.fixture
@@ -40,7 +42,13 @@ def form(make_xlsx: Any) -> tuple[bytes, Any, str]:
         {"Dự án": SHEET, "Tổng hợp": SUMMARY},
         protected=["Dự án", "Tổng hợp"],
         merges={"Dự án": ["A1:F1", "B6:F6"]},
-        validations={"Dự án": [("C3:C4", '"Nhóm A,Nhóm B"')]},
+        validations={
+            "Dự án": [
+                ("C3:C4", '"Nhóm A,Nhóm B"'),
+                ("D3:D4", {"type": "whole", "operator": "between", **LIMIT}),
+                ("B6", {"type": "textLength", "operator": "lessThanOrEqual", **SHORT}),
+            ]
+        },
         names={"LAP_du_an": "'Dự án'!$B$3:$F$4"},
     )
     compiled = compile_workbook(data)
@@ -125,7 +133,11 @@ def test_more_rows_than_the_template_are_inserted_like_the_last_row(
     assert ws["E9"].value == "=IFERROR(ROUND(E7/D7*100,2),0)"
     assert book["Tổng hợp"]["B1"].value == "='Dự án'!D7"
     assert sorted(str(m) for m in ws.merged_cells.ranges) == ["A1:F1", "B8:F8"]
-    assert [str(v.sqref) for v in ws.data_validations.dataValidation] == ["C3:C6"]
+    assert [str(v.sqref) for v in ws.data_validations.dataValidation] == [
+        "C3:C6",
+        "D3:D6",
+        "B8",
+    ]
     assert book.defined_names["LAP_du_an"].attr_text == "'Dự án'!$B$3:$F$6"
     assert book.calculation.fullCalcOnLoad
 
@@ -219,7 +231,9 @@ def test_a_wrong_value_in_a_repeat_cell_is_named_by_its_cell(form: Any) -> None:
 def test_rows_inserted_in_excel_are_found_before_the_total_row(form: Any) -> None:
     """RR-08: a row inserted in Excel (total row and formulas moved down, as
     Excel does) is read as row 3 of the group; a wrong value in it is named
-    by its cell in the upload; the rows below still compare with the template."""
+    by its cell in the upload, as are the schema's refusals (a row value over
+    the limit, the moved note too long); the rows below compare with the
+    template."""
     template, compiled, stamp = form
     stored = {"du_an": _rows(2)}
     book = openpyxl.load_workbook(
@@ -236,18 +250,24 @@ def test_rows_inserted_in_excel_are_found_before_the_total_row(form: Any) -> Non
         ws[f"{col}6"] = formula
     ws["E8"] = "=IFERROR(ROUND(E6/D6*100,2),0)"
     book["Tổng hợp"]["B1"] = "='Dự án'!D6"
-    ws["B5"], ws["D5"], ws["E5"], ws["F5"] = "Kè sông", 70, "ba", "=D5-E5"
+    ws["B5"], ws["D5"], ws["E5"], ws["F5"] = "Kè sông", 5000, "ba", "=D5-E5"
+    ws["B7"] = "một ghi chú dài quá hai mươi ký tự"
     out = io.BytesIO()
     book.save(out)
     result = compare_upload(compiled, stored, out.getvalue(), stamp=stamp)
     assert [(c.address, c.new) for c in result.changes] == [
+        ("Dự án!B6", "một ghi chú dài quá hai mươi ký tự"),
         ("du_an[2].B", "Kè sông"),
-        ("du_an[2].D", 70),
+        ("du_an[2].D", 5000),
     ]
     assert [(p.code, p.address, p.label) for p in result.problems] == [
         ("FD031", "Dự án!E5", f"{GROUP} — dòng 3 — Giải ngân"),
         ("FD035", "", GROUP),
+        ("DV002", "Dự án!D5", f"{GROUP} — dòng 3 — Vốn kế hoạch"),
+        ("DV007", "Dự án!B7", "Ghi chú — Tổng"),
     ]
+    assert result.problems[2].message.startswith("[Dự án!D5]")
+    assert result.problems[3].message.startswith("[Dự án!B7]")
 
 
 def test_fill_refuses_bad_rows_naming_the_cell(form: Any) -> None:
