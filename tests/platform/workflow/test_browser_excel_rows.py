@@ -51,6 +51,30 @@ def _type(page: Any, key: str, text: str) -> None:
     _cell(page, key).press("Tab")
 
 
+def _fourth_row_is_refused(page: Any, tmp_path: Path) -> None:
+    """A fourth project inserted in Excel with a word for a number."""
+    with page.expect_download() as info:
+        page.click("#download-xlsx")
+    info.value.save_as(tmp_path / "lan-hai.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "lan-hai.xlsx")
+    ws = book[SHEET]
+    ws.insert_rows(6)  # a fourth project, total row moved down as in Excel
+    for col in "DE":
+        ws[f"{col}7"] = f"=SUM({col}3:{col}6)"
+    ws["E8"] = "=IFERROR(ROUND(E7/D7*100,2),0)"
+    ws["E9"] = '=COUNTIF(C3:C6,"Nhóm A")'
+    ws["B6"], ws["D6"] = "Cầu Mỹ Thuận 2", "hai trăm"
+    book.save(tmp_path / "them-dong.xlsx")
+    page.set_input_files("#excel-file", str(tmp_path / "them-dong.xlsx"))
+    page.click("#excel-preview")
+    page.wait_for_load_state()
+    errors = page.locator("#excel-errors").inner_text()
+    assert "FD031" in errors and "Dự án!D6" in errors
+    assert "có 4 dòng nhưng biểu mẫu chỉ cho phép tối đa 3 dòng" in errors
+    assert page.locator("#excel-apply").count() == 0
+    page.screenshot(path=str(SHOTS / "roundtrip-rows-errors.png"), full_page=True)
+
+
 @pytest.mark.browser
 def test_repeat_rows_round_trip_in_chromium(
     site: dict[str, Any], browser_login: Any, tmp_path: Path
@@ -58,7 +82,9 @@ def test_repeat_rows_round_trip_in_chromium(
     """RT-B10: two project rows typed in the grid come down in rows 3-4 with the
     total; in the file a cell of row 2 is changed and a third project typed in
     row 5; the preview lists the three cells by group row and "2 → 3 dòng";
-    after "Áp dụng" the grid shows three rows and the new total."""
+    after "Áp dụng" the grid shows three rows and the new total. A fourth row
+    inserted in Excel with a word for a number: FD031 at its cell and FD035
+    (the form takes three rows), no "Áp dụng"."""
     page = browser_login(site["url"], "28249.nhaplieu")
     page.goto(site["page"])
     _type(page, "du_an[0].B", "Cầu Cao Lãnh")
@@ -99,4 +125,6 @@ def test_repeat_rows_round_trip_in_chromium(
     page.screenshot(path=str(SHOTS / "roundtrip-rows-applied.png"), full_page=False)
     stored = Submission.objects.get(pk=site["sub"])
     assert [row.get("D") for row in stored.get_data()["du_an"]] == [500, 350, 150]
+
+    _fourth_row_is_refused(page, tmp_path)
     page.context.close()
