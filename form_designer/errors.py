@@ -194,6 +194,12 @@ class Code(DetailEnum):
         "Tệp tải lên không phải tệp Excel của biểu mẫu này ({value}). Hãy bấm 'Tải "
         "Excel' trên trang của chính báo cáo này, nhập số liệu vào tệp đó rồi tải lên.",
     )
+    FD035 = Detail(
+        "too many rows in a repeat group",
+        "[Sheet '{sheet}', dòng {rows}] Nhóm dòng lặp {value} có {count} dòng nhưng "
+        "biểu mẫu chỉ cho phép tối đa {limit} dòng. Hãy xoá bớt các dòng thừa trong "
+        "tệp Excel (hoặc gộp nội dung vào các dòng có sẵn) rồi tải lên lại.",
+    )
 
 
 class Severity(enum.Enum):

@@ -2,9 +2,11 @@
 
 The template is loaded with openpyxl (through the reader, which checks it first)
 and edited in place: only cell values change, so every style, merge, width,
-validation and sheet protection survives. Formulas stay formulas; their values
-are written as the cached result (``<v>``) so that viewers that do not
-recalculate show them too.
+validation and sheet protection survives. The one exception is a repeat
+group with more stored rows than the template has: :mod:`.fill_rows` inserts
+rows after the group and moves what is below as Excel would. Formulas stay
+formulas; their values are written as the cached result (``<v>``) so that
+viewers that do not recalculate show them too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from xml.sax.saxutils import escape
 
 from baocao.form_designer._container import _sheet_titles
 from baocao.form_designer._inputs import convert, input_kinds
+from baocao.form_designer._row_shift import RowSpan
 from baocao.form_designer.errors import Code, FillError
+from baocao.form_designer.fill_rows import add_group_rows
 from baocao.form_designer.reader import load_openpyxl
 from baocao.schemas.compiled import CompiledForm
 
@@ -28,16 +32,60 @@ _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*?)><f>(.*?)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>',
     re.DOTALL,
 )
+ROW_KEY = re.compile(r"^(?P<group>[^\[\]!]+)\[(?P<index>\d+)\]\.(?P<col>[A-Z]{1,3})$")
 _EXCEL_ERRORS = {"#DIV/0!", "#VALUE!", "#N/A", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
 
 
-def _check(compiled: CompiledForm, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    kinds = input_kinds(compiled)
+def repeat_groups(compiled: CompiledForm) -> dict[str, dict[str, Any]]:
+    """Repeat group name → its array property."""
+    properties = compiled.schema.get("properties", {})
+    return {name: p for name, p in properties.items() if "x-repeat" in p}
+
+
+def _check_rows(
+    name: str, prop: dict[str, Any], rows: Any, problems: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Cell values of a group's stored rows (row ``i`` → ``{letter: value}``)."""
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        problems.append((Code.FD032.name, Code.FD032.format(value=name)))
+        return []
+    columns, first = prop["items"]["properties"], prop["x-first-row"]
+    out: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        cells: dict[str, Any] = {}
+        for letter, value in row.items():
+            if letter not in columns:
+                key = f"{name}[{index}].{letter}"
+                problems.append((Code.FD032.name, Code.FD032.format(value=key)))
+                continue
+            if value is None or value == "":
+                continue
+            address = f"{prop['x-sheet']}!{letter}{first + index}"
+            converted, problem = convert(address, columns[letter], value)
+            if problem:
+                problems.append((Code.FD031.name, problem))
+            cells[letter] = _to_cell(columns[letter], converted)
+        out.append(cells)
+    return out
+
+
+def _check(
+    compiled: CompiledForm, inputs: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(cell values keyed ``Sheet!A1``, rows of each repeat group)."""
+    kinds, groups = input_kinds(compiled), repeat_groups(compiled)
     computed = compiled.formulas.get("cells", {})
     problems: list[str] = []
     codes: list[str] = []
     values: dict[str, Any] = {}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    found: list[tuple[str, str]] = []
     for address, value in inputs.items():
+        if address in groups:
+            rows[address] = _check_rows(address, groups[address], value, found)
+            continue
         if address not in kinds:
             sheet, _, cell = address.partition("!")
             code = Code.FD030 if address in computed else Code.FD032
@@ -53,9 +101,11 @@ def _check(compiled: CompiledForm, inputs: Mapping[str, Any]) -> dict[str, Any]:
             problems.append(problem)
             codes.append(Code.FD031.name)
         values[address] = converted
+    codes.extend(code for code, _ in found)
+    problems.extend(message for _, message in found)
     if problems:
         raise FillError(problems, code=codes[0])
-    return {a: _to_cell(kinds[a], v) for a, v in values.items()}
+    return {a: _to_cell(kinds[a], v) for a, v in values.items()}, rows
 
 
 def _to_cell(prop: dict[str, Any], value: Any) -> Any:
@@ -114,28 +164,104 @@ def fill_workbook(
 
     :param template: the .xlsx the form was compiled from.
     :param compiled: its CompiledForm (tells which cells are inputs, of what kind).
-    :param inputs: values keyed ``Sheet!A1``; a blank clears the cell.
-    :param computed: values of formula cells (from the Calculator), optional.
+    :param inputs: values keyed ``Sheet!A1``; a blank clears the cell. A repeat
+        group is keyed by its name with its stored rows (a list of
+        ``{column letter: value}``), as a submission stores it: row ``i`` goes to
+        the group's row ``i``; rows beyond the template's are inserted after
+        the group (:mod:`.fill_rows`), template rows without data stay empty.
+    :param computed: values of formula cells (from the Calculator), optional;
+        keyed ``Sheet!A1`` as in the template, or ``group[i].F`` for a row
+        beyond the template.
     :param stamp: written as the ``dc:identifier`` core property, so that an
         upload of the copy can be matched with its form version
         (:func:`~baocao.form_designer.roundtrip.form_stamp`).
-    :raises FillError: listing every key that is not an input or has a wrong type.
+    :raises FillError: listing every key that is not an input or has a wrong
+        type (a repeat cell's message names its cell in the downloaded copy).
     """
-    values = _check(compiled, inputs)
+    values, rows = _check(compiled, inputs)
     book, _ = load_openpyxl(template)
     if stamp is not None:
         book.properties.identifier = stamp
     sheets = {ws.title: ws for ws in book.worksheets}
     for address, value in values.items():
         sheet, cell = address.rsplit("!", 1)
-        target = sheets[sheet][cell]
-        target.value = value
-        if isinstance(value, str) and target.data_type == "f":
-            # Text a unit typed that starts with "=" stays text: openpyxl would
-            # otherwise write it as a live formula (spreadsheet injection).
-            target.data_type = "s"
-            target.quotePrefix = True
+        _write(sheets[sheet][cell], value)
+    spans = _write_groups(book, sheets, repeat_groups(compiled), rows)
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()
-    return _write_cached(data, computed) if computed else data
+    if not computed:
+        return data
+    return _write_cached(
+        data, _moved_computed(computed, repeat_groups(compiled), spans)
+    )
+
+
+def _write(target: Any, value: Any) -> None:
+    target.value = value
+    if isinstance(value, str) and target.data_type == "f":
+        # Text a unit typed that starts with "=" stays text: openpyxl would
+        # otherwise write it as a live formula (spreadsheet injection).
+        target.data_type = "s"
+        target.quotePrefix = True
+
+
+def _write_groups(
+    book: Any,
+    sheets: Mapping[str, Any],
+    groups: Mapping[str, dict[str, Any]],
+    rows: Mapping[str, list[dict[str, Any]]],
+) -> list[tuple[str, RowSpan]]:
+    """Write each group's rows, lowest group first so that the rows of the
+    groups above keep their template numbers while rows are inserted below.
+
+    :returns: (group, span) of every insertion, in the order made.
+    """
+    spans: list[tuple[str, RowSpan]] = []
+    order = sorted(
+        rows, key=lambda n: (groups[n]["x-sheet"], -groups[n]["x-first-row"])
+    )
+    for name in order:
+        prop, items = groups[name], rows[name]
+        sheet = sheets[prop["x-sheet"]]
+        first, last = prop["x-first-row"], prop["x-last-row"]
+        extra = len(items) - (last - first + 1)
+        if extra > 0:
+            add_group_rows(book, sheet, first, last, extra)
+            spans.append((name, RowSpan(sheet.title, first, last, last + extra)))
+        for index in range(max(len(items), last - first + 1)):
+            item = items[index] if index < len(items) else {}
+            for letter in prop["items"]["properties"]:
+                _write(sheet[f"{letter}{first + index}"], item.get(letter))
+    return spans
+
+
+def _moved_computed(
+    computed: Mapping[str, Any],
+    groups: Mapping[str, dict[str, Any]],
+    spans: list[tuple[str, RowSpan]],
+) -> dict[str, Any]:
+    """Formula results keyed by where their cells are after the insertions.
+
+    A result keyed ``group[i].F`` (a row beyond the template) belongs to row
+    ``first + i`` once its own group has grown.
+    """
+    out: dict[str, Any] = {}
+    for key, value in computed.items():
+        match = ROW_KEY.match(key)
+        if match and match["group"] in groups:
+            prop = groups[match["group"]]
+            sheet, row = prop["x-sheet"], prop["x-first-row"] + int(match["index"])
+            own = [i for i, (name, _) in enumerate(spans) if name == match["group"]]
+            later = spans[own[0] + 1 :] if own else spans
+            letter = match["col"]
+        elif "!" in key:
+            sheet, ref = key.rsplit("!", 1)
+            letter = ref.rstrip("0123456789")
+            row, later = int(ref[len(letter) :]), spans
+        else:
+            continue
+        for _, span in later:
+            row = span.row(row) if span.sheet == sheet else row
+        out[f"{sheet}!{letter}{row}"] = value
+    return out

@@ -19,10 +19,38 @@ from typing import Any
 from baocao.form_designer._inputs import input_kinds
 from baocao.form_designer.errors import Code, FillError, FormCompileError
 from baocao.form_designer.extract import CellProblem, scan_inputs
+from baocao.form_designer.fill import ROW_KEY, repeat_groups
 from baocao.form_designer.reader import read_workbook
+from baocao.form_designer.roundtrip_rows import (
+    CellChange,
+    GroupRows,
+    WrongCell,
+    field_label,
+    group_label,
+    is_blank,
+    row_changes,
+    same_value,
+    too_many_rows,
+    trimmed_rows,
+    uploaded_rows,
+    without_deleted_rows,
+    wrong_cell,
+)
+from baocao.form_designer.upload_rows import normalise
 from baocao.form_designer.workbook import Workbook
 from baocao.schemas import DataValidator
 from baocao.schemas.compiled import CompiledForm
+
+__all__ = [
+    "STAMP_PREFIX",
+    "CellChange",
+    "GroupRows",
+    "UploadComparison",
+    "WrongCell",
+    "apply_changes",
+    "compare_upload",
+    "form_stamp",
+]
 
 STAMP_PREFIX = "baocao-form:"
 
@@ -33,38 +61,13 @@ def form_stamp(form_id: str, version: int | None, source_sha256: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CellChange:
-    """One input whose value the upload changes."""
-
-    address: str
-    """``Sheet!A1``."""
-    label: str
-    """What the cell is (the field title: row label — column heading)."""
-    old: Any
-    """Stored value (None when empty)."""
-    new: Any
-    """Value in the upload (None when emptied)."""
-
-
-@dataclass(frozen=True, slots=True)
-class WrongCell:
-    """One problem of the upload, with the label of its cell."""
-
-    code: str
-    """Stable code (``FD031``, ``DV002``…)."""
-    address: str
-    """``Sheet!A1``; empty for a problem with the whole file."""
-    label: str
-    message: str
-    """Vietnamese: where, what is wrong, how to fix it."""
-
-
-@dataclass(frozen=True, slots=True)
 class UploadComparison:
     """What an uploaded copy would change, and everything wrong in it."""
 
     changes: tuple[CellChange, ...]
     problems: tuple[WrongCell, ...]
+    rows: tuple[GroupRows, ...] = ()
+    """Groups with rows added or removed (their cells are in ``changes``)."""
 
     @property
     def applicable(self) -> bool:
@@ -72,7 +75,7 @@ class UploadComparison:
         return bool(self.changes) and not self.problems
 
     def updates(self) -> dict[str, Any]:
-        """``{address: new value}`` of every change (None clears the cell)."""
+        """``{address or group[i].D: new value}`` of every change (None clears)."""
         return {change.address: change.new for change in self.changes}
 
 
@@ -89,29 +92,16 @@ def _repeat_cells(compiled: CompiledForm) -> dict[str, tuple[str, int, str]]:
     return out
 
 
-def _stored(
-    data: Mapping[str, Any], address: str, repeats: dict[str, tuple[str, int, str]]
-) -> Any:
-    if address not in repeats:
-        return data.get(address)
-    group, index, letter = repeats[address]
-    items = data.get(group)
-    if (
-        isinstance(items, list)
-        and index < len(items)
-        and isinstance(items[index], dict)
-    ):
-        return items[index].get(letter)
-    return None
-
-
-def _same(old: Any, new: Any) -> bool:
-    if old in (None, "") or new in (None, ""):
-        return old in (None, "") and new in (None, "")
-    numbers = all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in (old, new)
-    )
-    return float(old) == float(new) if numbers else bool(old == new)
+def _row_key(
+    key: str, groups: Mapping[str, Mapping[str, Any]]
+) -> tuple[str, int, str] | None:
+    """``group[i].D`` → (group, i, "D") when the group has that column."""
+    match = ROW_KEY.match(key)
+    if match is None or match["group"] not in groups:
+        return None
+    if match["col"] not in groups[match["group"]]["items"]["properties"]:
+        return None
+    return match["group"], int(match["index"]), match["col"]
 
 
 def apply_changes(
@@ -119,28 +109,42 @@ def apply_changes(
 ) -> dict[str, Any]:
     """``stored`` with ``updates`` written in (repeat rows into their group arrays).
 
-    :raises FillError: (FD032) when an address is not an input cell of the form.
+    A repeat cell is keyed ``group[i].D`` (or by its template address). A row
+    is ``{letter: value}`` without blank cells; rows left empty at the end of a
+    group are dropped (the web form's "remove row"), an empty row in the middle
+    stays ``{}``.
+
+    :raises FillError: (FD032) when a key is not an input cell of the form.
     """
-    kinds, repeats = input_kinds(compiled), _repeat_cells(compiled)
-    unknown = [address for address in updates if address not in kinds]
+    kinds, repeats, groups = (
+        input_kinds(compiled),
+        _repeat_cells(compiled),
+        repeat_groups(compiled),
+    )
+    unknown = [k for k in updates if k not in kinds and _row_key(k, groups) is None]
     if unknown:
         problems = [Code.FD032.format(value=address) for address in unknown]
         raise FillError(problems, code=Code.FD032.name)
     data = {k: (list(v) if isinstance(v, list) else v) for k, v in stored.items()}
+    touched: set[str] = set()
     for address, value in updates.items():
-        if address not in repeats:
-            if value in (None, ""):
+        where = repeats.get(address) or _row_key(address, groups)
+        if where is None:
+            if is_blank(value):
                 data.pop(address, None)
             else:
                 data[address] = value
             continue
-        group, index, letter = repeats[address]
+        group, index, letter = where
+        touched.add(group)
         items = data.setdefault(group, [])
         while len(items) <= index:
             items.append({})
         items[index] = {**items[index], letter: value}
-        if value in (None, ""):
+        if is_blank(value):
             items[index].pop(letter)
+    for group in touched:
+        data[group] = trimmed_rows(data[group])
     return data
 
 
@@ -175,9 +179,14 @@ def compare_upload(
 
     Wrong cells: a value of the wrong type or not in the allowed list, a
     formula overwritten, a label edited, a value out of range or otherwise
-    refused by the form's schema (the checks a save makes), and a file that
-    cannot be read (not an .xlsx, macros, zip bomb: the compiler's refusals)
-    or belongs to another form version.
+    refused by the form's schema (the checks a save makes), more rows in a
+    repeat group than the form allows (FD035), and a file that cannot be read
+    (not an .xlsx, macros, zip bomb: the compiler's refusals) or belongs to
+    another form version.
+
+    A repeat group's rows are read wherever they are in the upload, rows the
+    official inserted or deleted included (:mod:`.upload_rows`); their
+    changes are keyed ``group[i].D``, problems name the cell in the upload.
 
     :param compiled: the submission's form version.
     :param stored: the submission's data (addresses; repeat groups as arrays).
@@ -196,31 +205,40 @@ def compare_upload(
     file_problems = _file_problems(compiled, workbook, stamp)
     if file_problems:
         return UploadComparison((), tuple(file_problems))
-    values, problems = scan_inputs(compiled, workbook, check_formulas=True)
-    kinds, repeats = input_kinds(compiled), _repeat_cells(compiled)
-    wrong = {p.address for p in problems}
-    changes = tuple(
-        CellChange(address, _label(prop, address), old, values.get(address))
-        for address, prop in kinds.items()
-        if address not in wrong
-        and not _same(old := _stored(stored, address, repeats), values.get(address))
+    upload = normalise(compiled, workbook)
+    values, scanned = scan_inputs(compiled, upload.workbook, check_formulas=True)
+    kinds, repeats, groups = (
+        input_kinds(compiled),
+        _repeat_cells(compiled),
+        repeat_groups(compiled),
     )
-    merged = apply_changes(compiled, stored, {c.address: c.new for c in changes})
-    checked = [
-        CellProblem(error.code, error.address, error.message)
-        for error in DataValidator(compiled.schema).errors(merged)
+    problems = [
+        wrong_cell(compiled, upload, p) for p in without_deleted_rows(scanned, upload)
     ]
-    return UploadComparison(
-        changes,
-        tuple(
-            WrongCell(
-                p.code, p.address, _label(kinds.get(p.address), p.address), p.message
-            )
-            for p in [*problems, *checked]
-        ),
+    wrong = {p.address for p in scanned}
+    changes = [
+        CellChange(address, field_label(prop, address), old, values.get(address))
+        for address, prop in kinds.items()
+        if address not in repeats
+        and address not in wrong
+        and not same_value(old := stored.get(address), values.get(address))
+    ]
+    rows_changed: list[GroupRows] = []
+    for group in upload.groups:
+        prop = groups[group.name]
+        rows, found = uploaded_rows(group, prop, values, upload, wrong)
+        problems.extend(found)
+        before = trimmed_rows(stored.get(group.name))
+        changes.extend(row_changes(group, prop, before, rows, wrong))
+        if len(before) != len(rows):
+            label = group_label(group.name, prop)
+            rows_changed.append(GroupRows(group.name, label, len(before), len(rows)))
+        problems.extend(too_many_rows(group, prop, len(rows)))
+    merged = apply_changes(compiled, stored, {c.address: c.new for c in changes})
+    problems.extend(
+        wrong_cell(
+            compiled, upload, CellProblem(e.code, e.address, e.message), by_row=True
+        )
+        for e in DataValidator(compiled.schema).errors(merged)
     )
-
-
-def _label(prop: Mapping[str, Any] | None, address: str) -> str:
-    title = (prop or {}).get("title")
-    return str(title) if title else address
+    return UploadComparison(tuple(changes), tuple(problems), tuple(rows_changed))

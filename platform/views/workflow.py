@@ -337,7 +337,7 @@ class WorkflowView(BaseView):
         data, version = body.get("data"), body.get("version")
         if not isinstance(data, dict) or type(version) is not int:
             abort(400)
-        values = {k: v for k, v in data.items() if v is not None and v != ""}
+        values = _without_blanks(data)
         loader = current_app.extensions.get("baocao_form_loader")
         try:
             saved = service.save_data(
@@ -359,6 +359,25 @@ class WorkflowView(BaseView):
         return jsonify(
             {"version": saved.version, "computed": saved.get_computed(), "errors": {}}
         )
+
+
+def _without_blanks(data: dict[str, Any]) -> dict[str, Any]:
+    """The grid's data without blank cells, inside repeat rows too: the grid
+    sends every cell of a drawn row, and a blank is "not entered", not a value
+    of the wrong type (the Excel upload stores rows the same way)."""
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        kept = value
+        if isinstance(value, list):
+            kept = [
+                {k: v for k, v in row.items() if v is not None and v != ""}
+                if isinstance(row, dict)
+                else row
+                for row in value
+            ]
+        if kept is not None and kept != "":
+            values[key] = kept
+    return values
 
 
 def _last_save(sub: Submission) -> dict[str, Any] | None:
