@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from flask_appbuilder import AppBuilder, IndexView, expose
 from flask_appbuilder.api import BaseApi
+from flask_babel import get_locale
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
@@ -271,7 +272,14 @@ def _register_template_globals(app: Flask, settings: Settings) -> None:
             "baocao_demo_banner": documents.DEMO_BANNER,
             "baocao_incident": INCIDENT_CONTACT,
             "baocao_announcements": _active_announcements,
+            "baocao_locale": _current_locale,
         }
+
+
+def _current_locale() -> str:
+    """The language pages are rendered in (the session's choice or the default)."""
+    locale = str(get_locale())
+    return locale if locale in LANGUAGES else next(iter(LANGUAGES))
 
 
 def _active_announcements() -> list[Any]:

@@ -16,7 +16,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_forms, workflow_tracking
-from baocao.platform.workflow.chains import ACTION_NAMES, Action
+from baocao.platform.views.labels import ACTION_DONE, ACTION_LABELS, STATE_LABELS
 from baocao.platform.workflow.errors import (
     ConflictError,
     DataInvalidError,
@@ -24,7 +24,7 @@ from baocao.platform.workflow.errors import (
     WorkflowCode,
 )
 from baocao.platform.workflow.periods import VIETNAM_TZ
-from baocao.platform.workflow.transitions import STATE_NAMES, State, available_actions
+from baocao.platform.workflow.transitions import available_actions
 from baocao.renderers import FONTS_DIR, STATIC_DIR, render_entry_form
 from flask import (
     abort,
@@ -39,6 +39,7 @@ from flask import (
 )
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 REPORT_ROLES = (
     Role.UNIT_ADMIN,
@@ -77,12 +78,9 @@ def local_text(moment: datetime | None) -> str:
     return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
 
 
-def _state_name(state: str) -> str:
-    return (
-        STATE_NAMES.get(State(state), state)
-        if state in State._value2member_map_
-        else state
-    )
+def _state_name(state: str) -> Any:
+    """The state's name in the user's language (the code itself if unknown)."""
+    return STATE_LABELS.get(state, state)
 
 
 def _forbid(what: str) -> ForbiddenActionError:
@@ -159,7 +157,7 @@ class WorkflowView(BaseView):
             "baocao/workflow/inbox.html",
             items=items,
             state_name=_state_name,
-            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+            action_names=ACTION_LABELS,
         )
 
     def _load(self, submission_id: str) -> tuple[Submission, Regime, Any]:
@@ -190,7 +188,7 @@ class WorkflowView(BaseView):
             computed=sub.get_computed(),
             local_text=local_text,
             state_name=_state_name,
-            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+            action_names=ACTION_LABELS,
             earlier_steps=list(enumerate(chain.steps))[: (sub.step or 0)],
             last_save=_last_save(sub),
             narrative=page_context(sub, regime, editable=editable),
@@ -238,7 +236,7 @@ class WorkflowView(BaseView):
             now=_now(),
             compute=workflow_forms.compute_for(regime, loader),
         )
-        flash("Đã lưu số liệu.", "success")
+        flash(gettext("Data saved."), "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     def _posted_data(self, sub: Submission, regime: Regime) -> dict[str, Any]:
@@ -292,7 +290,7 @@ class WorkflowView(BaseView):
             comments=comments or None,
             signature=request.form.get("signature") or None,
         )
-        flash(f"Đã {ACTION_NAMES.get(Action(action), action)} báo cáo.", "success")
+        flash(str(ACTION_DONE.get(action, ACTION_DONE["submit"])), "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/tai-nguyen/<folder>/<path:name>")
