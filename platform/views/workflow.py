@@ -3,7 +3,9 @@ regimes and periods, approval chains, and the tracking board.
 
 Thin FAB ``BaseView``s: parse the form, call ``services.workflow*``, render or
 redirect. A refused action raises a ``WorkflowError`` that the app's single
-error handler shows (403/409/422 with the Vietnamese message).
+error handler shows (403/409/422 with the Vietnamese message); a refused action
+button of the submission page (409/422) goes back to the page with the message
+flashed (``refusal_returns_to``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_forms, workflow_tracking
+from baocao.platform.views._common import refusal_returns_to
 from baocao.platform.views.labels import ACTION_DONE, ACTION_LABELS, STATE_LABELS
 from baocao.platform.workflow.errors import (
     ConflictError,
@@ -271,6 +274,7 @@ class WorkflowView(BaseView):
 
     @expose("/<submission_id>/thao-tac/<action>", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def act(self, submission_id: str, action: str) -> Any:
         self._load(submission_id)
         comments: dict[str, str] = {}

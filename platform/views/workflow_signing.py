@@ -19,7 +19,12 @@ from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_signing as signing
 from baocao.platform.services.access import can_manage_account, role_keys
 from baocao.platform.services.errors import Forbidden
-from baocao.platform.views._common import local_text, now, user
+from baocao.platform.views._common import (
+    local_text,
+    now,
+    refusal_returns_to,
+    user,
+)
 from baocao.platform.views.workflow import REPORT_ROLES
 from baocao.platform.workflow.chains import Action
 from flask import current_app, flash, redirect, request, send_file, url_for
@@ -78,6 +83,7 @@ class SigningView(BaseView):
 
     @expose("/bao-cao/<submission_id>", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def sign(self, submission_id: str) -> Any:
         """The leader's "Ký số": a .p12 with its passphrase, or a signed PDF."""
         self._visible(submission_id)
@@ -108,6 +114,7 @@ class SigningView(BaseView):
 
     @expose("/bao-cao/<submission_id>/dong-dau", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def seal(self, submission_id: str) -> Any:
         """The sender adds the agency's seal (a second signature) before sending."""
         self._visible(submission_id)
