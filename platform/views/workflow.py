@@ -42,7 +42,7 @@ from flask import (
 )
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 REPORT_ROLES = (
     Role.UNIT_ADMIN,
@@ -53,14 +53,15 @@ REPORT_ROLES = (
     Role.AGGREGATOR,
     Role.VIEWER,
 )
+#: Regime frequencies, in the user's language.
 FREQUENCIES = {
-    "week": "Tuần",
-    "month": "Tháng",
-    "quarter": "Quý",
-    "half_year": "6 tháng",
-    "nine_months": "9 tháng",
-    "year": "Năm",
-    "once": "Một lần",
+    "week": lazy_gettext("Weekly"),
+    "month": lazy_gettext("Monthly"),
+    "quarter": lazy_gettext("Quarterly"),
+    "half_year": lazy_gettext("Half-yearly"),
+    "nine_months": lazy_gettext("Nine months"),
+    "year": lazy_gettext("Yearly"),
+    "once": lazy_gettext("Once"),
 }
 
 

@@ -53,6 +53,27 @@ PAGES: list[tuple[str, str, Path, tuple[str, ...], tuple[str, ...]]] = [
         ("Tracking:", "Every state", "Export CSV", "Remind the 3 units that"),
     ),
     (
+        "regimes",
+        "SKHCN.tonghop",
+        lambda site: "/che-do-bao-cao/",
+        (">Đã ban hành<", ">Tháng<", ">tổng hợp<"),
+        (">Published<", ">Monthly<", ">aggregate<"),
+    ),
+    (
+        "aggregate",
+        "SKHCN.tonghop",
+        lambda site: f"/tong-hop/{site['regime']}/2026-M03",
+        ("Đơn vị tổng hợp:", "Xuất số liệu tổng hợp", "Chưa có số liệu 3 đơn vị"),
+        ("Aggregating unit:", "Export the aggregate", "3 units without data"),
+    ),
+    (
+        "unit history",
+        "SKHCN.tonghop",
+        lambda site: f"/che-do-bao-cao/{site['regime']}/don-vi/28249",
+        ("qua các kỳ", ">Xuất CSV<"),
+        ("across periods", ">Export CSV<"),
+    ),
+    (
         "notifications",
         "28249.nhaplieu",
         lambda site: "/thong-bao-cua-toi/",
