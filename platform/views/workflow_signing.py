@@ -30,6 +30,7 @@ from baocao.platform.workflow.chains import Action
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 __all__ = ["CertificatesView", "SigningView", "panel_context", "signing_setup"]
 
@@ -109,7 +110,9 @@ class SigningView(BaseView):
                 now=now(),
                 setup=signing_setup(),
             )
-        flash("Đã ký số báo cáo; chữ ký đã được kiểm tra là hợp lệ.", "success")
+        flash(
+            gettext("Report signed; the signature was checked and is valid."), "success"
+        )
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/bao-cao/<submission_id>/dong-dau", methods=["POST"])
@@ -128,7 +131,10 @@ class SigningView(BaseView):
             setup=signing_setup(),
             image=_upload("image") or None,
         )
-        flash("Đã đóng dấu số; chữ ký của lãnh đạo vẫn hợp lệ.", "success")
+        flash(
+            gettext("Digital seal applied; the leader's signature is still valid."),
+            "success",
+        )
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/bao-cao/<submission_id>/ban-da-ky.pdf")
