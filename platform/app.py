@@ -288,7 +288,7 @@ def _register_template_globals(app: Flask, settings: Settings) -> None:
 def _current_locale() -> str:
     """The language pages are rendered in (the session's choice or the default)."""
     locale = str(get_locale())
-    return locale if locale in LANGUAGES else next(iter(LANGUAGES))
+    return locale if locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _active_announcements() -> list[Any]:

@@ -161,3 +161,16 @@ def test_vietnamese_labels_are_the_names_used_elsewhere(app: Flask) -> None:
         for item in category.childs
     ]
     assert ours and all(name in MENU_LABELS for _, name in ours)
+
+
+def test_flag_is_the_language_the_page_is_rendered_in(client: Any) -> None:
+    """I18N-04: the flag follows flask_babel's locale, not the session key FAB's
+    template read (which was missing for a first visit, and stale when a page is
+    asked for in another language with FAB's ``_l_`` argument)."""
+    page = client.get("/login/").get_data(as_text=True)
+    assert '<i class="flag vn"></i><b class="caret">' in page
+    assert '<i class="flag gb"></i> - English' in page
+    page = client.get("/login/?_l_=en").get_data(as_text=True)
+    assert "Đăng nhập" not in page
+    assert '<i class="flag gb"></i><b class="caret">' in page
+    assert '<i class="flag vn"></i> - Tiếng Việt' in page
