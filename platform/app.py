@@ -17,9 +17,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_appbuilder import AppBuilder, IndexView, expose
 from flask_appbuilder.api import BaseApi
+from flask_babel import get_locale
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
@@ -271,7 +281,14 @@ def _register_template_globals(app: Flask, settings: Settings) -> None:
             "baocao_demo_banner": documents.DEMO_BANNER,
             "baocao_incident": INCIDENT_CONTACT,
             "baocao_announcements": _active_announcements,
+            "baocao_locale": _current_locale,
         }
+
+
+def _current_locale() -> str:
+    """The language pages are rendered in (the session's choice or the default)."""
+    locale = str(get_locale())
+    return locale if locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _active_announcements() -> list[Any]:
@@ -292,6 +309,10 @@ def _register_error_handlers(app: Flask) -> None:
     def _baocao_error(err: BaocaoError) -> Any:
         if _wants_json():
             return jsonify(err.to_dict()), err.http_status
+        back = _refusal_page(err)
+        if back is not None:
+            flash(f"{err.code}: {err.message}" if err.code else err.message, "danger")
+            return redirect(back, 303)
         return (
             render_template(
                 "baocao/error.html",
@@ -311,6 +332,23 @@ def _register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify({"code": "HTTP413", "message": message}), 413
         return message, 413
+
+
+def _refusal_page(err: BaocaoError) -> str | None:
+    """The page to go back to for a refused page action, or None.
+
+    Only for form posts of views marked with ``views._common.refusal_returns_to``
+    and refusals about the report itself (409/422), not 403.
+    """
+    if request.method != "POST" or err.http_status not in (409, 422):
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    mark = getattr(view, "baocao_refusal_page", None)
+    if mark is None:
+        return None
+    endpoint, names = mark
+    args = request.view_args or {}
+    return url_for(endpoint, **{name: args[name] for name in names})
 
 
 def _wants_json() -> bool:

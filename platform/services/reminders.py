@@ -11,9 +11,12 @@ period:
   for units that never submitted, and one ``late_summary`` to the receiving
   unit's aggregators listing them.
 
-Each (unit, period, kind) is claimed by inserting a :class:`Reminder` with a
-unique key before anyone is notified, so the job may run any number of times,
-concurrently or after a crash, and a unit gets each reminder at most once. The
+Each (unit, period, kind, deadline) is claimed by inserting a :class:`Reminder`
+with a unique key before anyone is notified, so the job may run any number of
+times, concurrently or after a crash, and a unit gets each reminder at most once
+per deadline: when the receiving unit moves the deadline (Đ.17.3), "deadline
+soon" and "late" count again from the new one (a unit told it was late, then
+given more time, is reminded again before the new deadline). The
 receiving unit's "Nhắc nhở" button (:func:`remind_now`) reminds the same units
 at once, recorded with its time.
 """
@@ -160,7 +163,7 @@ def remind_period(
             period.key,
             s.unit,
             kind,
-            kind,
+            f"{kind}/{deadline.isoformat()}",
             created_at=moment,
             created_by="system",
         )
@@ -193,7 +196,7 @@ def remind_period(
             )
         )
     if late and pending:
-        done += _late_summary(regime, period, chain, pending, now=now)
+        done += _late_summary(regime, period, chain, pending, deadline, now=now)
     return done
 
 
@@ -202,17 +205,18 @@ def _late_summary(
     period: Period,
     chain: Chain,
     late: list[Submission],
+    deadline: date,
     *,
     now: datetime,
 ) -> list[Sent]:
-    """One notice to the receiving unit's aggregators, once per period."""
+    """One notice to the receiving unit's aggregators, once per period and deadline."""
     moment = utc_naive(now)
     if not _claim(
         str(regime.pk),
         period.key,
         "*",
         "late_summary",
-        "late_summary",
+        f"late_summary/{deadline.isoformat()}",
         created_at=moment,
         created_by="system",
     ):

@@ -17,6 +17,7 @@ from baocao.platform.views.dashboards import DashboardView, PublicDataView
 from baocao.platform.views.exchange import OutboxView
 from baocao.platform.views.forms import FormsView
 from baocao.platform.views.indicators import IndicatorsView
+from baocao.platform.views.labels import label_menu
 from baocao.platform.views.narrative import NarrativeView
 from baocao.platform.views.notifications import register_notification_views
 from baocao.platform.views.support import (
@@ -41,7 +42,9 @@ def register_views(appbuilder: Any) -> None:
     Also gives every template FAB's ``base_template`` and ``appbuilder`` as
     defaults, so that pages rendered outside a FAB view (the error page of the
     single ``BaocaoError`` handler, for a 403 raised by the permission service)
-    extend the same layout. Values passed explicitly still win.
+    extend the same layout. Values passed explicitly still win. Menu names stay
+    Vietnamese (they are permission names); :func:`label_menu` gives them labels
+    in the user's language.
     """
     current_app.context_processor(
         lambda: {"base_template": appbuilder.base_template, "appbuilder": appbuilder}
@@ -92,3 +95,4 @@ def register_views(appbuilder: Any) -> None:
         IndicatorsView, "Danh mục chỉ tiêu", icon="fa-list-ol", category="Báo cáo"
     )
     appbuilder.add_view_no_menu(PublicDataView)
+    label_menu(appbuilder.menu)

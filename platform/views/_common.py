@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from baocao.platform.services import access
 from baocao.platform.services.errors import Forbidden
 from baocao.platform.services.workhours import VIETNAM
 from flask import g, request
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def now() -> datetime:
@@ -29,6 +32,26 @@ def require(action: access.Action, *, unit: str | None = None, what: str) -> Non
     """
     if not access.can(user(), action, unit=unit, now=now()):
         raise Forbidden(what)
+
+
+def refusal_returns_to(endpoint: str, *args: str) -> Callable[[View], View]:
+    """Mark a page's form action: a refused request goes back to the page.
+
+    When the action is refused because of the report's state or content (a
+    ``BaocaoError`` with status 409 or 422: a narrative section missing, data
+    invalid, someone else acted first), the app's single error handler flashes
+    the message and redirects to ``endpoint`` (built from the request's view
+    arguments named in ``args``) instead of showing the bare error page, so the
+    user lands back on the page with the message and their saved work. JSON
+    requests still get the JSON error; 403 still gets the error page (the page
+    itself is refused). Put it under ``has_access``.
+    """
+
+    def mark(view: View) -> View:
+        view.baocao_refusal_page = (endpoint, args)  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def form_text(name: str, default: str = "") -> str:

@@ -12,9 +12,11 @@ from typing import Any
 from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import notifications as service
 from baocao.platform.views._common import local_text, now, user
+from baocao.platform.views.labels import NOTIFICATION_KINDS
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 
 class NotificationsView(BaseView):
@@ -36,7 +38,7 @@ class NotificationsView(BaseView):
         return self.render_template(
             "baocao/notifications.html",
             items=service.for_user(user().username),
-            kind_names=service.KIND_NAMES,
+            kind_names=NOTIFICATION_KINDS,
             local_text=local_text,
         )
 
@@ -45,7 +47,7 @@ class NotificationsView(BaseView):
     def open(self, notification_id: str) -> Any:
         note = service.get_own(user().username, notification_id)
         if note is None:
-            flash("Không tìm thấy thông báo này (TB001).", "warning")
+            flash(gettext("Notification not found (TB001)."), "warning")
             return redirect(url_for("NotificationsView.index"))
         service.mark_read(user().username, [notification_id], now=now())
         # Only paths inside the site ("//host" would leave it).
@@ -58,7 +60,9 @@ class NotificationsView(BaseView):
     def mark_read(self) -> Any:
         ids = None if request.form.get("all") else request.form.getlist("id")
         count = service.mark_read(user().username, ids, now=now())
-        flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
+        flash(
+            gettext("%(count)d notifications marked as read.", count=count), "success"
+        )
         return redirect(url_for("NotificationsView.index"))
 
 

@@ -3,7 +3,9 @@ regimes and periods, approval chains, and the tracking board.
 
 Thin FAB ``BaseView``s: parse the form, call ``services.workflow*``, render or
 redirect. A refused action raises a ``WorkflowError`` that the app's single
-error handler shows (403/409/422 with the Vietnamese message).
+error handler shows (403/409/422 with the Vietnamese message); a refused action
+button of the submission page (409/422) goes back to the page with the message
+flashed (``refusal_returns_to``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_forms, workflow_tracking
-from baocao.platform.workflow.chains import ACTION_NAMES, Action
+from baocao.platform.views._common import refusal_returns_to
+from baocao.platform.views.labels import ACTION_DONE, ACTION_LABELS, STATE_LABELS
 from baocao.platform.workflow.errors import (
     ConflictError,
     DataInvalidError,
@@ -24,7 +27,7 @@ from baocao.platform.workflow.errors import (
     WorkflowCode,
 )
 from baocao.platform.workflow.periods import VIETNAM_TZ
-from baocao.platform.workflow.transitions import STATE_NAMES, State, available_actions
+from baocao.platform.workflow.transitions import available_actions
 from baocao.renderers import FONTS_DIR, STATIC_DIR, render_entry_form
 from flask import (
     abort,
@@ -39,6 +42,7 @@ from flask import (
 )
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext, lazy_gettext
 
 REPORT_ROLES = (
     Role.UNIT_ADMIN,
@@ -49,14 +53,15 @@ REPORT_ROLES = (
     Role.AGGREGATOR,
     Role.VIEWER,
 )
+#: Regime frequencies, in the user's language.
 FREQUENCIES = {
-    "week": "Tuần",
-    "month": "Tháng",
-    "quarter": "Quý",
-    "half_year": "6 tháng",
-    "nine_months": "9 tháng",
-    "year": "Năm",
-    "once": "Một lần",
+    "week": lazy_gettext("Weekly"),
+    "month": lazy_gettext("Monthly"),
+    "quarter": lazy_gettext("Quarterly"),
+    "half_year": lazy_gettext("Half-yearly"),
+    "nine_months": lazy_gettext("Nine months"),
+    "year": lazy_gettext("Yearly"),
+    "once": lazy_gettext("Once"),
 }
 
 
@@ -77,12 +82,9 @@ def local_text(moment: datetime | None) -> str:
     return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
 
 
-def _state_name(state: str) -> str:
-    return (
-        STATE_NAMES.get(State(state), state)
-        if state in State._value2member_map_
-        else state
-    )
+def _state_name(state: str) -> Any:
+    """The state's name in the user's language (the code itself if unknown)."""
+    return STATE_LABELS.get(state, state)
 
 
 def _forbid(what: str) -> ForbiddenActionError:
@@ -159,7 +161,7 @@ class WorkflowView(BaseView):
             "baocao/workflow/inbox.html",
             items=items,
             state_name=_state_name,
-            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+            action_names=ACTION_LABELS,
         )
 
     def _load(self, submission_id: str) -> tuple[Submission, Regime, Any]:
@@ -190,7 +192,7 @@ class WorkflowView(BaseView):
             computed=sub.get_computed(),
             local_text=local_text,
             state_name=_state_name,
-            action_names={a.value: n for a, n in ACTION_NAMES.items()},
+            action_names=ACTION_LABELS,
             earlier_steps=list(enumerate(chain.steps))[: (sub.step or 0)],
             last_save=_last_save(sub),
             narrative=page_context(sub, regime, editable=editable),
@@ -238,7 +240,7 @@ class WorkflowView(BaseView):
             now=_now(),
             compute=workflow_forms.compute_for(regime, loader),
         )
-        flash("Đã lưu số liệu.", "success")
+        flash(gettext("Data saved."), "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     def _posted_data(self, sub: Submission, regime: Regime) -> dict[str, Any]:
@@ -273,6 +275,7 @@ class WorkflowView(BaseView):
 
     @expose("/<submission_id>/thao-tac/<action>", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def act(self, submission_id: str, action: str) -> Any:
         self._load(submission_id)
         comments: dict[str, str] = {}
@@ -292,7 +295,7 @@ class WorkflowView(BaseView):
             comments=comments or None,
             signature=request.form.get("signature") or None,
         )
-        flash(f"Đã {ACTION_NAMES.get(Action(action), action)} báo cáo.", "success")
+        flash(str(ACTION_DONE.get(action, ACTION_DONE["submit"])), "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/tai-nguyen/<folder>/<path:name>")

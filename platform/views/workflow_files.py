@@ -30,6 +30,7 @@ from baocao.renderers import format_value, parse_number_format
 from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 
 def shown(value: Any) -> str:
@@ -88,7 +89,9 @@ class SubmissionFilesView(BaseView):
         sub, regime = self._editable(submission_id)
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            flash("Hãy chọn tệp Excel (.xlsx) đã điền để tải lên.", "warning")
+            flash(
+                gettext("Choose a filled-in Excel file (.xlsx) to upload."), "warning"
+            )
             return redirect(
                 url_for("WorkflowView.submission", submission_id=submission_id)
             )
@@ -134,7 +137,14 @@ class SubmissionFilesView(BaseView):
                 labels=labels,
             )
             return page, 409
-        flash(f"Đã áp dụng {len(updates)} thay đổi từ tệp {filename}.", "success")
+        flash(
+            gettext(
+                "%(n)d changes applied from the file %(name)s.",
+                n=len(updates),
+                name=filename,
+            ),
+            "success",
+        )
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     def _page(self, sub: Any, regime: Any, **context: Any) -> str:

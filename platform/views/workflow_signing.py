@@ -19,12 +19,18 @@ from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_signing as signing
 from baocao.platform.services.access import can_manage_account, role_keys
 from baocao.platform.services.errors import Forbidden
-from baocao.platform.views._common import local_text, now, user
+from baocao.platform.views._common import (
+    local_text,
+    now,
+    refusal_returns_to,
+    user,
+)
 from baocao.platform.views.workflow import REPORT_ROLES
 from baocao.platform.workflow.chains import Action
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 __all__ = ["CertificatesView", "SigningView", "panel_context", "signing_setup"]
 
@@ -78,6 +84,7 @@ class SigningView(BaseView):
 
     @expose("/bao-cao/<submission_id>", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def sign(self, submission_id: str) -> Any:
         """The leader's "Ký số": a .p12 with its passphrase, or a signed PDF."""
         self._visible(submission_id)
@@ -103,11 +110,14 @@ class SigningView(BaseView):
                 now=now(),
                 setup=signing_setup(),
             )
-        flash("Đã ký số báo cáo; chữ ký đã được kiểm tra là hợp lệ.", "success")
+        flash(
+            gettext("Report signed; the signature was checked and is valid."), "success"
+        )
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/bao-cao/<submission_id>/dong-dau", methods=["POST"])
     @has_access
+    @refusal_returns_to("WorkflowView.submission", "submission_id")
     def seal(self, submission_id: str) -> Any:
         """The sender adds the agency's seal (a second signature) before sending."""
         self._visible(submission_id)
@@ -121,7 +131,10 @@ class SigningView(BaseView):
             setup=signing_setup(),
             image=_upload("image") or None,
         )
-        flash("Đã đóng dấu số; chữ ký của lãnh đạo vẫn hợp lệ.", "success")
+        flash(
+            gettext("Digital seal applied; the leader's signature is still valid."),
+            "success",
+        )
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
 
     @expose("/bao-cao/<submission_id>/ban-da-ky.pdf")

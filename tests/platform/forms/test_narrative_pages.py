@@ -101,3 +101,42 @@ def test_save_endpoint_answers_like_the_grid_autosave(
         assert sub.version == 2 and sub.narrative_sections == {
             "m1": "<p>Tăng trưởng</p>"
         }
+
+
+def test_refused_submit_returns_to_the_page_with_the_message(
+    app: Any, client: Any, auth: Any, make_user: Any, kit: Any
+) -> None:
+    """Issue #5 item 1: "Trình" with a required section over its word limit goes
+    back to the submission page (303) with the NR002 message shown, the report
+    and its text unchanged; a JSON caller still gets the 422 error."""
+    from baocao.platform.services.narrative import NarrativeCode
+
+    sub_id = _open(app, make_user, kit, "narrative")
+    auth.login("28249.nhaplieu")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    token = re.search(r'id="narrative-csrf" value="([^"]+)"', page).group(1)
+    long_text = "<p>" + " ".join(["chữ"] * 51) + "</p>"
+    saved = client.post(
+        f"/de-cuong/{sub_id}/luu",
+        json={"sections": {"m1": long_text}, "version": 1},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+    assert saved.status_code == 200, saved.json
+    url = f"/bao-cao/{sub_id}/thao-tac/submit"
+    refused = client.post(url, data={"csrf_token": token, "version": "2"})
+    assert refused.status_code == 303
+    assert refused.headers["Location"].endswith(f"/bao-cao/{sub_id}")
+    back = client.get(refused.headers["Location"]).get_data(as_text=True)
+    message = NarrativeCode.NR002.format(section="Tình hình chung", words=51, limit=50)
+    assert f"NR002: {message}" in back.replace("&#39;", "'")
+    assert 'id="action-submit"' in back
+    as_json = client.post(
+        url,
+        data={"csrf_token": token, "version": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert as_json.status_code == 422 and as_json.json["code"] == "NR002"
+    with app.app_context():
+        sub = Submission.objects.get(pk=sub_id)
+        assert (sub.state, sub.version) == ("draft", 2)
+        assert sub.narrative_sections == {"m1": long_text}

@@ -244,6 +244,49 @@ def test_moved_deadline_is_announced_to_every_reporting_unit(
         assert send_due_reminders(SOON, days=3) == []
 
 
+def test_moved_deadline_makes_reminders_due_again(
+    app: Any, act: Any, site: dict[str, Any]
+) -> None:
+    """NT-15 (issue #5 item 2, Đ.17.3): a unit told it is late, then given more
+    time, is reminded again before the new deadline and told again once that one
+    has passed; each only once per deadline."""
+    extended = date(2026, 3, 31)
+    with app.app_context():
+        act(app, site["subs"]["28249"], "28249.nhaplieu", "submit")
+        assert [s.kind for s in send_due_reminders(AFTER, days=3)] == [
+            "late",
+            "late_summary",
+        ]
+        wf.set_deadline(
+            site["regime"],
+            "2026-M03",
+            extended,
+            actor="SKHCN.tonghop",
+            now=AFTER,
+            notice="Gia hạn.",
+        )
+        Notification.objects.delete()
+        assert send_due_reminders(AFTER + timedelta(days=1), days=3) == []
+        soon = datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
+        assert [(s.kind, s.units) for s in send_due_reminders(soon, days=3)] == [
+            ("deadline_soon", ("28261", "28270"))
+        ]
+        assert inbox_of("28261.nhaplieu") == [
+            (
+                "deadline_soon",
+                "Báo cáo tháng kỳ 2026-M03 của đơn vị 28261 chưa "
+                "được trình; hạn nộp là 31/03/2026.",
+            )
+        ]
+        assert send_due_reminders(soon + timedelta(hours=1), days=3) == []
+        late_again = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)
+        assert [(s.kind, s.units) for s in send_due_reminders(late_again)] == [
+            ("late", ("28261", "28270")),
+            ("late_summary", ("28261", "28270")),
+        ]
+        assert send_due_reminders(late_again + timedelta(days=1)) == []
+
+
 def _token(client: Any, path: str) -> str:
     match = _CSRF.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
