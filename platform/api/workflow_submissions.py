@@ -23,7 +23,7 @@ from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
-from baocao.platform.services import workflow_fallback, workflow_forms
+from baocao.platform.services import workflow_fallback
 from baocao.platform.services import workflow_tracking as tracking
 from baocao.platform.services.submission_export import export_submission
 from baocao.platform.workflow.errors import (
@@ -159,13 +159,11 @@ class SubmissionsApi(BaseApi):
         """
         payload = json_payload()
         expected = expected_version(payload)
-        regime = service.regime_of(submission_id)  # for its form, before the save
         data = payload.get("data")
         errors = _shape_errors(data)
         if errors:
             raise DataInvalidError(errors)
         narrative = payload.get("narrative")
-        loader = current_app.extensions.get("baocao_form_loader")
         saved = service.save_data(
             submission_id,
             data,
@@ -173,7 +171,7 @@ class SubmissionsApi(BaseApi):
             caller(),
             now=utc_now(),
             narrative=str(narrative) if isinstance(narrative, str) else None,
-            compute=workflow_forms.compute_for(regime, loader),
+            form_loader=current_app.extensions.get("baocao_form_loader"),
         )
         response = self.response(
             200, version=saved.version, computed=saved.get_computed(), errors=[]

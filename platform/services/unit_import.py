@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 from baocao.platform.models import Unit, UnitKind
-from baocao.platform.services import audit
+from baocao.platform.services import audit, unit_snapshot
 from baocao.platform.services.errors import Code, InvalidInput, ServiceError
 from baocao.platform.services.textsearch import fold
 from baocao.platform.services.unit_edit import insert_unit
@@ -426,3 +426,4 @@ def _store(rows: list[ImportRow], now: datetime) -> None:
                 set__subtype=row.subtype,
                 set__updated_at=moment,
             )
+    unit_snapshot.forget()  # updated in place: no save signal

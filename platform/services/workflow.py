@@ -31,7 +31,9 @@ from baocao.platform.services import (
     audit,
     report_progress,
     signatures,
+    unit_snapshot,
     workflow_effects,
+    workflow_forms,
 )
 from baocao.platform.services.workflow_config import (
     _object_id,
@@ -76,7 +78,6 @@ __all__ = [
     "get_period",
     "get_submission",
     "open_period",
-    "regime_of",
     "save_data",
     "set_deadline",
 ]
@@ -85,6 +86,7 @@ __all__ = [
 Compute = Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]]
 
 UnitFinder = Callable[[str], Unit | None]
+FormLoader = workflow_forms.FormLoader
 
 _EMBEDDED_LOCK = threading.Lock()
 
@@ -123,7 +125,7 @@ def lineage(code: str | None, find: UnitFinder | None = None) -> set[str]:
     (mergers included), but this reads one unit per hop instead of scanning a
     subtree, which matters on every request.
     """
-    find = find or unit_finder()
+    find = find or unit_snapshot.find
     found: set[str] = set()
     current = code
     for _ in range(64):
@@ -137,32 +139,12 @@ def lineage(code: str | None, find: UnitFinder | None = None) -> set[str]:
     return found
 
 
-def unit_finder(*codes: str | None) -> UnitFinder:
-    """Units by code, each read at most once by one permission check.
-
-    A check reads the reporting unit, its parent, the receiving unit and the
-    caller's own unit, often the same ones twice; ``codes`` are read up front
-    in one query. Nothing is kept after the check.
-    """
-    wanted = sorted({code for code in codes if code})
-    seen: dict[str, Unit | None] = dict.fromkeys(wanted)
-    if wanted:
-        seen.update((u.code, u) for u in Unit.objects(code__in=wanted))
-
-    def find(code: str) -> Unit | None:
-        if code not in seen:
-            seen[code] = Unit.objects(code=code).first()
-        return seen[code]
-
-    return find
-
-
 def _relations(
     user: Any, submission: Submission, regime: Regime, now: datetime
 ) -> tuple[Actor, bool]:
     """The actor's (role, relation) pairs and whether it may read the submission."""
     home = getattr(user, "unit_code", None)
-    find = unit_finder(submission.unit, regime.receiving_unit, home)
+    find = unit_snapshot.find  # the unit tree, as of a few seconds at most
     unit = find(submission.unit)
     lines = {
         ActorUnit.REPORTING: lineage(submission.unit, find),
@@ -218,25 +200,34 @@ def get_submission(submission_id: str, *, history: bool = True) -> Submission:
     return found
 
 
-def regime_of(submission_id: str) -> Regime:
-    """The regime of a submission, reading nothing else of the submission.
-
-    :raises NotFoundError: (404) no such submission.
-    """
-    found = (
-        Submission.objects(id=_object_id(submission_id, "báo cáo"))
-        .only("regime_id")
-        .first()
-    )
-    if found is None:
-        raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
-    return get_regime(found.regime_id)
+#: What a save reads of the submission it replaces the data of.
+_SAVE_FIELDS = (
+    "id",
+    "version",
+    "state",
+    "step",
+    "done",
+    "regime_id",
+    "period_key",
+    "unit",
+)
 
 
 def _context(
-    submission_id: str, expected_version: int
+    submission_id: str, expected_version: int, fields: tuple[str, ...] = ()
 ) -> tuple[Submission, Regime, Chain]:
-    sub = get_submission(submission_id, history=False)
+    """The submission (without history, or only ``fields``), its regime and chain.
+
+    :raises ConflictError: (409) the caller read another version.
+    :raises ClosedPeriodError: (409) the period is an archive.
+    """
+    if fields:
+        sub = Submission.objects(id=_object_id(submission_id, "báo cáo"))
+        sub = sub.only(*fields).first()
+        if sub is None:
+            raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
+    else:
+        sub = get_submission(submission_id, history=False)
     if sub.version != expected_version:
         raise ConflictError(
             WorkflowCode.WF030, current=sub.version, expected=expected_version
@@ -265,6 +256,7 @@ def save_data(
     *,
     now: datetime,
     compute: Compute | None = None,
+    form_loader: FormLoader | None = None,
     narrative: str | None = None,
     sections: Mapping[str, str] | None = None,
 ) -> Submission:
@@ -275,12 +267,16 @@ def save_data(
 
     :param actor: the signed-in user (must enter data at the reporting unit).
     :param compute: the form's validator + Calculator; errors refuse the save.
+    :param form_loader: instead of ``compute``, how to load the regime's form
+        (for a caller that has not read the regime; the save reads it anyway).
     :raises ConflictError: (409) stale version or lost race.
     :raises ForbiddenActionError: (403) not data entry for this unit and regime.
     :raises TransitionError: (409) not editable in this state.
     :raises DataInvalidError: (422) field-level errors.
     """
-    sub, regime, chain = _context(submission_id, expected_version)
+    sub, regime, chain = _context(submission_id, expected_version, _SAVE_FIELDS)
+    if compute is None and form_loader is not None:
+        compute = workflow_forms.compute_for(regime, form_loader)
     first = chain.steps[0]
     if not actor_for(actor, sub, regime, now).can_act_at(first):
         raise ForbiddenActionError(
