@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from baocao.platform.models import Grant, Unit
+from baocao.platform.models import Grant
 from baocao.platform.models.notification import Notification
 from baocao.platform.roles import ROLE_NAMES, Role
+from baocao.platform.services import unit_snapshot
 from baocao.platform.services.workhours import utc_naive
 from baocao.platform.workflow.chains import Action, ActorUnit, Chain
 from bson import ObjectId
@@ -67,18 +68,10 @@ class About:
 
 def lineages(codes: Iterable[str]) -> dict[str, set[str]]:
     """Per unit, the codes whose subtree contains it (its path, and for a merged
-    unit its successors' too), with one query for units that were not merged."""
+    unit its successors' too), from the unit tree the permission checks read."""
     from baocao.platform.services.workflow import lineage
 
-    wanted = set(codes)
-    found: dict[str, set[str]] = {}
-    for unit in Unit.objects(code__in=sorted(wanted)).only(
-        "code", "path", "merged_into"
-    ):
-        found[unit.code] = (
-            lineage(unit.code) if unit.merged_into else set(str(unit.path).split("/"))
-        )
-    return {code: found.get(code, set()) for code in wanted}
+    return {code: lineage(code) for code in set(codes)}
 
 
 def holders(
@@ -221,7 +214,7 @@ def step_unit(relation: ActorUnit, unit: str, receiving: str) -> str | None:
     if relation == ActorUnit.RECEIVING:
         return receiving
     if relation == ActorUnit.PARENT:
-        found = Unit.objects(code=unit).only("parent").first()
+        found = unit_snapshot.find(unit)
         return found.parent if found is not None else None
     return unit
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from baocao.platform.models.workflow import Submission
 from baocao.platform.tasks import enqueue
+from baocao.platform.workflow.chains import Action
 from baocao.platform.workflow.transitions import State
 from celery import shared_task
 
@@ -55,9 +56,26 @@ class Moved:
 
 
 def queue(sub: Submission, moved: Moved) -> None:
-    """Hand the effects of ``moved`` to the worker, or run them now without one."""
+    """Hand the effects of ``moved`` to the worker, or run them now without one.
+
+    A move with nothing to follow (an approval inside a step, with no exchange
+    package to send) queues nothing: handing a task over costs about a
+    millisecond of the request.
+    """
+    if not has_effects(moved):
+        return
     if not enqueue(TASK_NAME, str(sub.pk), asdict(moved)):
         apply(sub, moved)
+
+
+def has_effects(moved: Moved) -> bool:
+    """Whether :func:`apply` would do anything for this move."""
+    from baocao.platform.exchange import events as exchange_events
+
+    notifies = moved.action == Action.ACCEPT.value or moved.step != moved.from_step
+    tracked = moved.state in exchange_events.STATUS_STATES
+    exchanged = tracked and exchange_events.enabled()
+    return notifies or exchanged or moved.touches_acceptance
 
 
 @shared_task(name=TASK_NAME, ignore_result=True)
