@@ -55,6 +55,7 @@ from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.services.forms_demo import REGIME_FORM, SEED_DIR
 from baocao.platform.settings import Secret, Settings
+from baocao.platform.tasks import start_embedded_worker
 from baocao.platform.workflow.chains import default_chain
 from werkzeug.serving import make_server
 
@@ -192,8 +193,9 @@ def sample_data(cells: list[str], user: int, n: int) -> dict[str, Any]:
 
 def start_server(app: Any, settings: Settings, workers: int) -> tuple[int, Callable]:
     """A WSGI server on loopback; returns its port and how to stop it."""
-    if settings.demo_mode:
+    if settings.demo_mode:  # as `baocao demo` serves: worker started first
         server = make_server("127.0.0.1", 0, app, threaded=True)
+        start_embedded_worker(app)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server.server_port, server.shutdown
     probe = make_server("127.0.0.1", 0, app)

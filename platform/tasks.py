@@ -154,6 +154,17 @@ def _start_worker_on_first_publish(celery_app: Celery) -> None:
     celery_app.start_embedded_worker = start  # type: ignore[attr-defined]
 
 
+def start_embedded_worker(app: Flask) -> None:
+    """Start the in-process worker now, if the app has one and it is not running.
+
+    A server calls this before it accepts requests, so that the first action
+    that queues a job does not wait for the worker to boot (about a second).
+    """
+    start = getattr(app.extensions["celery"], "start_embedded_worker", None)
+    if start is not None:
+        start()
+
+
 def _current_celery() -> Celery:
     from celery import current_app
 

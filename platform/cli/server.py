@@ -205,9 +205,11 @@ def _print_demo_banner(url: str, report: Any, password: str | None) -> None:
 
 def _serve_demo(app: Any, host: str, port: int) -> None:
     """Werkzeug's threaded server: one process, so in-memory stores are shared."""
+    from baocao.platform.tasks import start_embedded_worker
     from werkzeug.serving import make_server
 
     server = make_server(host, port, app, threaded=True)
+    start_embedded_worker(app)
     print(f"Đang phục vụ tại http://{host}:{server.server_port}/ (Ctrl+C để dừng)", flush=True)
     try:
         server.serve_forever()

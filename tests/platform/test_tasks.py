@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import require
 
-from baocao.platform.tasks import ping
+from baocao.platform.tasks import ping, start_embedded_worker
 
 LONG_KEY = "kiem-thu-khong-dung-that-" + "x" * 32
 
@@ -22,6 +22,16 @@ def test_embedded_worker_runs_a_task_in_the_app_context(app) -> None:
     result = ping.delay("xin chào")
     assert result.get(timeout=20) == {"value": "xin chào", "app": app.name}
     assert app.extensions["celery"].embedded_worker.thread.is_alive()
+
+
+def test_a_server_starts_the_embedded_worker_before_any_job(app) -> None:
+    """``baocao demo`` starts the worker before serving, so the first action
+    that queues a job does not wait for it to boot."""
+    assert getattr(app.extensions["celery"], "embedded_worker", None) is None
+    start_embedded_worker(app)
+    assert app.extensions["celery"].embedded_worker.thread.is_alive()
+    start_embedded_worker(app)  # idempotent: still the one worker
+    assert app.extensions["celery"].embedded_worker.ready.is_set()
 
 
 @pytest.mark.services
