@@ -3,7 +3,6 @@ a small unit tree and users holding role keys (CTFd-style ``make_*`` helpers).""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,14 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from playwright.sync_api import sync_playwright
-from support import SHARED, monthly_regime_payload, require, serve
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SHARED,
+    monthly_regime_payload,
+    require,
+    serve,
+)
 
 
 @pytest.fixture
@@ -89,16 +95,6 @@ def _open_monthly_regime(
     )
     wf.open_period(str(regime.pk), "2026-M03", actor="system", now=now)
     return str(regime.pk), str(Submission.objects(unit="28249").first().pk)
-
-
-#: Debian's Chromium (BAOCAO_CHROMIUM overrides), launched as helper_rules say.
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
 
 
 @pytest.fixture
