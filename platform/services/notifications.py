@@ -187,7 +187,9 @@ def store(docs: list[Notification]) -> list[Notification]:
     """Insert the notifications in one write, then queue their e-mails."""
     if not docs:
         return []
-    Notification.objects.insert(docs)
+    # load_bulk=False: the documents get their ids; reading them back would
+    # be one more query over every notification ever stored.
+    Notification.objects.insert(docs, load_bulk=False)
     queued = [str(d.pk) for d in docs if d.email_to]
     if queued:
         from baocao.platform.services.mail import queue_emails
