@@ -25,7 +25,23 @@ class AppendOnlyQuerySet(QuerySet):
     delete = _refuse
 
 
-class AuditEvent(Document):
+class AppendOnly:
+    """Mixin of documents that are inserted once and never changed or deleted
+    (audit events, signed PDFs): ``save`` inserts, the rest is refused."""
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        """Insert once; saving a document that already has an id is refused."""
+        if self.pk is not None:  # type: ignore[attr-defined]
+            _refuse()
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)  # type: ignore[misc]
+
+    update = _refuse
+    modify = _refuse
+    delete = _refuse
+
+
+class AuditEvent(AppendOnly, Document):
     """Who did what to which target, when; never changed once written.
 
     ``target`` is ``kind:id`` (``unit:SKHCN``, ``account:28249.nhaplieu``,
@@ -46,14 +62,3 @@ class AuditEvent(Document):
         "ordering": ["-time"],
         "queryset_class": AppendOnlyQuerySet,
     }
-
-    def save(self, *args: Any, **kwargs: Any) -> AuditEvent:
-        """Insert once; saving an event that already has an id is refused."""
-        if self.pk is not None:
-            _refuse()
-        kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
-
-    update = _refuse
-    modify = _refuse
-    delete = _refuse

@@ -9,9 +9,8 @@ audit log. The bytes live in the document itself (a report PDF is far below the
 
 from __future__ import annotations
 
-from typing import Any
 
-from baocao.platform.models.audit import AppendOnlyQuerySet, _refuse
+from baocao.platform.models.audit import AppendOnly, AppendOnlyQuerySet
 from mongoengine import (
     BinaryField,
     DateTimeField,
@@ -48,7 +47,7 @@ class UserCertificate(Document):
     }
 
 
-class SignedDocument(Document):
+class SignedDocument(AppendOnly, Document):
     """One signed PDF of a submission, as accepted into the chain; never changed."""
 
     submission_id = StringField(required=True)
@@ -74,14 +73,3 @@ class SignedDocument(Document):
         "ordering": ["created_at"],
         "queryset_class": AppendOnlyQuerySet,
     }
-
-    def save(self, *args: Any, **kwargs: Any) -> SignedDocument:
-        """Insert once; a stored signed PDF is never rewritten."""
-        if self.pk is not None:
-            _refuse()
-        kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
-
-    update = _refuse
-    modify = _refuse
-    delete = _refuse

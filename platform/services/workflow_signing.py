@@ -31,13 +31,8 @@ from baocao.platform.services import signatures
 from baocao.platform.services import workflow as service
 from baocao.platform.services.signatures import SignatureCode, SignatureFlowError
 from baocao.platform.services.submission_export import render_document
-from baocao.platform.services.workflow_config import get_chain, get_regime
+from baocao.platform.services.workflow_config import get_regime
 from baocao.platform.workflow.chains import Action
-from baocao.platform.workflow.errors import (
-    ClosedPeriodError,
-    ConflictError,
-    WorkflowCode,
-)
 from baocao.platform.workflow.transitions import decide
 from baocao.renderers import RenderedPdf
 from baocao.signing import (
@@ -121,15 +116,7 @@ def _ready(
     :raises ClosedPeriodError: (409) the period is closed (read-only archive).
     :raises ForbiddenActionError: (403) / TransitionError (409) from the chain.
     """
-    sub = service.get_submission(submission_id)
-    if sub.version != expected_version:
-        raise ConflictError(
-            WorkflowCode.WF030, current=sub.version, expected=expected_version
-        )
-    if service.get_period(sub.regime_id, sub.period_key).closed_at is not None:
-        raise ClosedPeriodError(WorkflowCode.WF032, key=sub.period_key)
-    regime = get_regime(sub.regime_id)
-    chain = get_chain(regime.chain_id).chain()
+    sub, regime, chain = service._context(submission_id, expected_version)
     holder = service.actor_for(actor, sub, regime, now)
     decide(chain, sub.position(), holder, Action.SIGN, signature="kiểm tra trước")
     return sub
