@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from baocao.platform.models.workflow import Submission, decode_keys
-from baocao.platform.services import aggregate_cache, aggregation, workflow_forms
+from baocao.platform.services import aggregate_cache, aggregation
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.schemas.errors import BaocaoError
@@ -100,7 +100,7 @@ def fill_from_aggregate(
         sub.version,
         actor,
         now=now,
-        compute=workflow_forms.compute_for(upper, load_form),
+        form_loader=load_form,
     )
     Submission.objects(pk=saved.pk, version=saved.version).update_one(
         set__external_ref={

@@ -90,7 +90,7 @@ def save_sections(
     actor: Any,
     *,
     now: datetime,
-    compute: wf.Compute | None = None,
+    form_loader: wf.FormLoader | None = None,
 ) -> tuple[Submission, NarrativeResult]:
     """Replace the narrative sections (PUT semantics), keeping the grid's data.
 
@@ -119,7 +119,7 @@ def save_sections(
         expected_version,
         actor,
         now=now,
-        compute=compute,
+        form_loader=form_loader,
         sections=clean,
     )
     return saved, render_narrative(outline, clean)

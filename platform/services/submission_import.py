@@ -22,7 +22,7 @@ from baocao.form_designer.roundtrip import (
     form_stamp,
 )
 from baocao.platform.models.workflow import Regime, Submission
-from baocao.platform.services import audit, workflow_forms
+from baocao.platform.services import audit
 from baocao.platform.services import workflow as service
 from baocao.platform.services.submission_export import _compiled as export_compiled
 from baocao.platform.services.workflow_config import get_regime
@@ -90,7 +90,7 @@ def apply_upload(
         expected_version,
         actor,
         now=now,
-        compute=workflow_forms.compute_for(regime, load),
+        form_loader=load,
     )
     audit.record(
         str(getattr(actor, "username", actor)),

@@ -266,9 +266,11 @@ def save_data(
     :func:`get_submission` when needed).
 
     :param actor: the signed-in user (must enter data at the reporting unit).
-    :param compute: the form's validator + Calculator; errors refuse the save.
-    :param form_loader: instead of ``compute``, how to load the regime's form
-        (for a caller that has not read the regime; the save reads it anyway).
+    :param form_loader: how to load the regime's form, whose validator and
+        Calculator check and compute the data (errors refuse the save); the
+        regime is the one the save reads anyway.
+    :param compute: a ready ``compute`` instead (a test's stand-in); neither
+        means the data is stored unchecked.
     :raises ConflictError: (409) stale version or lost race.
     :raises ForbiddenActionError: (403) not data entry for this unit and regime.
     :raises TransitionError: (409) not editable in this state.

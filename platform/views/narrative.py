@@ -16,7 +16,6 @@ from baocao.platform.models.workflow import Regime, Submission
 from baocao.platform.services import narrative as service
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
-from baocao.platform.services import workflow_forms
 from baocao.platform.views.workflow import REPORT_ROLES, _forbid, _last_save
 from baocao.platform.workflow.errors import ConflictError
 from flask import abort, current_app, g, jsonify, request, url_for
@@ -101,7 +100,7 @@ class NarrativeView(BaseView):
                 version,
                 g.user,
                 now=_now(),
-                compute=workflow_forms.compute_for(regime, loader),
+                form_loader=loader,
             )
         except ConflictError as err:
             fresh = wf.get_submission(submission_id)

@@ -238,7 +238,7 @@ class WorkflowView(BaseView):
             int(request.form.get("version", "0")),
             _user(),
             now=_now(),
-            compute=workflow_forms.compute_for(regime, loader),
+            form_loader=loader,
         )
         flash(gettext("Data saved."), "success")
         return redirect(url_for("WorkflowView.submission", submission_id=submission_id))
@@ -349,7 +349,7 @@ class WorkflowView(BaseView):
                 version,
                 _user(),
                 now=_now(),
-                compute=workflow_forms.compute_for(regime, loader),
+                form_loader=loader,
             )
         except ConflictError as err:
             fresh = service.get_submission(submission_id)
