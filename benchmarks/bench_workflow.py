@@ -5,7 +5,8 @@ is in the stored history). Each of ``--users`` communes reports on the demo
 form (Biểu 01-KTXH, 56 inputs, validated and recalculated on every save) in a
 regime opened for 2026-M03, through a real WSGI server on loopback:
 
-- embedded store (default): one process, werkzeug's threaded server, mongomock;
+- embedded store (default): one process, the embedded waitress server of
+  ``baocao demo`` (``platform/embedded_server.py``), mongomock;
 - ``BAOCAO_TEST_MONGODB_URI`` set: ``baocao serve`` (gunicorn) with
   ``--workers`` processes on a fresh database of that server.
 
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.platform.app import create_app
+from baocao.platform.embedded_server import embedded_server
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
@@ -194,10 +196,10 @@ def sample_data(cells: list[str], user: int, n: int) -> dict[str, Any]:
 def start_server(app: Any, settings: Settings, workers: int) -> tuple[int, Callable]:
     """A WSGI server on loopback; returns its port and how to stop it."""
     if settings.demo_mode:  # as `baocao demo` serves: worker started first
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = embedded_server(app)
         start_embedded_worker(app)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server.server_port, server.shutdown
+        threading.Thread(target=server.run, daemon=True).start()
+        return server.effective_port, server.close
     probe = make_server("127.0.0.1", 0, app)
     port = probe.server_port
     probe.server_close()

@@ -7,14 +7,12 @@ browser or service into a failure, so CI cannot go green by skipping.
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
+from baocao.platform.embedded_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -41,18 +39,10 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+def serve(app: Any) -> AbstractContextManager[str]:
+    """Serve ``app`` on a free loopback port, as ``baocao demo`` serves it (the
+    embedded waitress server, in a thread); the context yields its base URL."""
+    return serving(app)
 
 
 def login_page(page: Any, base_url: str, username: str, password: str) -> None:

@@ -204,17 +204,20 @@ def _print_demo_banner(url: str, report: Any, password: str | None) -> None:
 
 
 def _serve_demo(app: Any, host: str, port: int) -> None:
-    """Werkzeug's threaded server: one process, so in-memory stores are shared."""
+    """The embedded server: one process, so the in-memory stores are shared."""
+    from baocao.platform.embedded_server import embedded_server
     from baocao.platform.tasks import start_embedded_worker
-    from werkzeug.serving import make_server
 
-    server = make_server(host, port, app, threaded=True)
+    server = embedded_server(app, host, port)
     start_embedded_worker(app)
-    print(f"Đang phục vụ tại http://{host}:{server.server_port}/ (Ctrl+C để dừng)", flush=True)
+    print(
+        f"Đang phục vụ tại http://{host}:{server.effective_port}/ (Ctrl+C để dừng)",
+        flush=True,
+    )
     try:
-        server.serve_forever()
+        server.run()
     finally:
-        server.server_close()
+        server.close()
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from playwright.sync_api import sync_playwright
-from support import require
-from werkzeug.serving import make_server
+from support import require, serve
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 CELL = "Biểu 01-KTXH!D10"
@@ -28,12 +26,8 @@ SHOTS = Path("/tmp")  # noqa: S108 - screenshots to look at, kept out of git
 @pytest.fixture
 def server(app: Any, world: dict[str, Any], password: str) -> Iterator[str]:
     app.extensions["celery"].conf.task_always_eager = False
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -4,7 +4,6 @@ drawn, change the period filter, export a panel as PNG and as CSV."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,7 @@ import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services import dashboards, indicators
 from playwright.sync_api import sync_playwright
-from support import require
-from werkzeug.serving import make_server
+from support import require, serve
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path("/tmp")
@@ -50,17 +48,8 @@ def server(
     table = dashboards.add_panel(
         board, {"kind": "table", "indicator": "SL_LUA"}, actor=admin, now=world["now"]
     )["id"]
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{httpd.server_port}",
-        "password": password,
-        "time": time_panel,
-        "table": table,
-    }
-    httpd.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield {"url": url, "password": password, "time": time_panel, "table": table}
 
 
 @pytest.fixture

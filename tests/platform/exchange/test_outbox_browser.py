@@ -8,7 +8,6 @@ The app runs on a loopback port with the demo's in-process delivery
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.roles import Role
 from baocao.platform.security import ensure_user
 from playwright.sync_api import expect, sync_playwright
-from support import require
-from werkzeug.serving import make_server
+from support import require, serve
 
 CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 
@@ -37,16 +35,8 @@ def live(
     open_regime()
     sub = accept_report("28249", 12.5, until="send")
     delivery = exchange_demo.start(exchange_app)
-    server = make_server("127.0.0.1", 0, exchange_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "url": f"http://127.0.0.1:{server.server_port}",
-        "sub": str(sub.pk),
-        "password": password,
-    }
-    server.shutdown()
-    thread.join(5)
+    with serve(exchange_app) as url:
+        yield {"url": url, "sub": str(sub.pk), "password": password}
     delivery.stop()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from baocao.platform.models.notification import Notification, Reminder
 from baocao.platform.services import workflow as wf
 from baocao.platform.services.reminders import remind_now, send_due_reminders
 from signing_support import sign_in_chain
-from werkzeug.serving import make_server
+from support import serve
 
 #: 2026-03-18 09:00 ICT: two days before the deadline.
 SOON = datetime(2026, 3, 18, 2, 0, tzinfo=UTC)
@@ -397,12 +396,8 @@ def test_unit_history_across_periods(
 @pytest.fixture
 def live(app: Any, site: dict[str, Any], password: str) -> Iterator[dict[str, Any]]:
     """The app with the communes site on a loopback port."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{httpd.server_port}", "password": password, **site}
-    httpd.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield {"url": url, "password": password, **site}
 
 
 @pytest.mark.browser
