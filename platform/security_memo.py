@@ -22,17 +22,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable
-from itertools import chain
-from typing import Any
 
+from baocao.platform.services.process_snapshot import forget_on_flush
 from flask_appbuilder.security.sqla.models import (
     Permission,
     PermissionView,
     Role,
     ViewMenu,
 )
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 #: How long another process's permission change may take to reach this one.
 TTL_SECONDS = 10.0
@@ -53,7 +50,6 @@ class PermissionMemo:
         self._lock = threading.Lock()
         self._since = clock()
         _MEMOS.add(self)
-        _listen_once()
 
     def answer(self, key: Hashable, compute: Callable[[], bool]) -> bool:
         """The remembered answer for ``key``, computed (and kept) when missing."""
@@ -77,18 +73,9 @@ class PermissionMemo:
         self._since = self._clock()
 
 
-def _on_flush(session: Session, _context: Any) -> None:
-    """Clear every memo of the process when a flush touched roles or permissions."""
-    touched = chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(item, _WATCHED) for item in touched):
-        for memo in list(_MEMOS):
-            memo.clear()
+def _clear_all() -> None:
+    for memo in list(_MEMOS):
+        memo.clear()
 
 
-_LISTENING = threading.Lock()
-
-
-def _listen_once() -> None:
-    with _LISTENING:
-        if not event.contains(Session, "after_flush", _on_flush):
-            event.listen(Session, "after_flush", _on_flush)
+forget_on_flush(_WATCHED, _clear_all)

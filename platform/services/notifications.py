@@ -81,7 +81,8 @@ def holders(
 
     As in ``services.access``: an account's own role covers its unit's subtree,
     and a grant (for this regime or for all) covers the granted unit's subtree.
-    Three queries for the whole batch (units, grants, accounts), whatever its size.
+    One query for the whole batch (grants), whatever its size; units and accounts
+    come from the process's snapshots (`unit_snapshot`, `account_directory`).
     """
     if not has_app_context():  # the accounts live in the app's SQL store
         return {unit: [] for unit in set(units)}
@@ -114,31 +115,17 @@ def _accounts(
     role: str, unit_codes: set[str], granted: set[str]
 ) -> dict[str, tuple[str | None, bool, str | None]]:
     """``username -> (unit_code, holds role itself, e-mail)`` of active accounts
-    that sit in ``unit_codes`` with ``role`` or were granted it."""
-    from baocao.platform.extensions import db
-    from baocao.platform.security import BaocaoUser
-    from flask_appbuilder.security.sqla.models import Role as FabRole
-    from sqlalchemy import case, or_
+    that sit in ``unit_codes`` with ``role`` or were granted it (from the
+    process's account directory, not a query per move)."""
+    from baocao.platform.services.account_directory import active_accounts
 
     name = ROLE_NAMES.get(Role(role)) if role in Role._value2member_map_ else None
-    own = BaocaoUser.unit_code.in_(sorted(unit_codes)) & BaocaoUser.roles.any(
-        FabRole.name == name
-    )
-    # One query, "holds the role itself" computed by the database (no per-user
-    # loading of roles).
-    rows = db.session.query(
-        BaocaoUser.username,
-        BaocaoUser.unit_code,
-        BaocaoUser.email,
-        case((own, True), else_=False),
-    ).filter(
-        BaocaoUser.active.is_(True),
-        or_(own, BaocaoUser.username.in_(sorted(granted))),
-    )
-    return {
-        username: (unit_code, bool(holds), _address(email))
-        for username, unit_code, email, holds in rows
-    }
+    found: dict[str, tuple[str | None, bool, str | None]] = {}
+    for account in active_accounts().values():
+        own = account.unit_code in unit_codes and name in account.roles
+        if own or account.username in granted:
+            found[account.username] = (account.unit_code, own, _address(account.email))
+    return found
 
 
 def _address(email: str | None) -> str | None:

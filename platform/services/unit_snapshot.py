@@ -17,12 +17,12 @@ documents are shared between threads: read them, never change them.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from baocao.platform.models import Unit
+from baocao.platform.services.process_snapshot import Snapshot
 from mongoengine import signals
 
 #: How long a change made by another process may take to be seen here.
@@ -35,30 +35,20 @@ class UnitSnapshot:
     def __init__(
         self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._ttl, self._clock = ttl, clock
-        self._lock = threading.Lock()
-        self._units: dict[str, Unit] | None = None
-        self._taken = 0.0
-        self._store: Any = None
+        self._units = Snapshot(
+            lambda: {u.code: u for u in Unit.objects()},
+            Unit._get_collection,  # another database (a new app) → read again
+            ttl,
+            clock,
+        )
 
     def find(self, code: str) -> Unit | None:
         """The unit with this code as of the snapshot, or None."""
-        return self._current().get(code)
+        return self._units.get().get(code)
 
     def forget(self) -> None:
         """Drop the snapshot; the next :meth:`find` reads the units again."""
-        with self._lock:
-            self._units = None
-
-    def _current(self) -> dict[str, Unit]:
-        store = Unit._get_collection()  # another database (a new app) → read again
-        with self._lock:
-            units = self._units
-            stale = self._clock() - self._taken > self._ttl or store is not self._store
-            if units is None or stale:
-                units = {u.code: u for u in Unit.objects()}
-                self._units, self._taken, self._store = units, self._clock(), store
-            return units
+        self._units.forget()
 
 
 _SNAPSHOT = UnitSnapshot()
