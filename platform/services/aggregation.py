@@ -163,13 +163,19 @@ def unit_data(sub: Submission) -> UnitData:
 
 
 def accepted_in_scope(regime_id: str, period: str, expected: list[str]) -> Any:
-    """The accepted submissions of ``expected`` units, ordered by unit."""
-    return Submission.objects(
-        regime_id=regime_id,
-        period_key=period,
-        state=State.ACCEPTED.value,
-        unit__in=expected,
-    ).order_by("unit")
+    """The accepted submissions of ``expected`` units, ordered by unit, without
+    their history: an aggregate never reads it, and it grows with every save
+    (reading it made a refresh over 50 units cost ~65 ms instead of ~20)."""
+    return (
+        Submission.objects(
+            regime_id=regime_id,
+            period_key=period,
+            state=State.ACCEPTED.value,
+            unit__in=expected,
+        )
+        .exclude("history")
+        .order_by("unit")
+    )
 
 
 def combine(
