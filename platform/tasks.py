@@ -171,7 +171,7 @@ def _current_celery() -> Celery:
     return current_app._get_current_object()  # type: ignore[no-any-return]
 
 
-def enqueue(name: str, *args: object) -> bool:
+def enqueue(name: str, *args: object, countdown: float | None = None) -> bool:
     """Queue task ``name`` on the current Flask app's Celery app.
 
     Services that react to an event (a submission accepted) call this rather
@@ -180,6 +180,8 @@ def enqueue(name: str, *args: object) -> bool:
     what is still to do, and the next read queues it again. Eager apps run
     the task at once.
 
+    :param countdown: seconds the worker waits before running it (ignored by
+        eager apps).
     :returns: whether the task was handed over.
     """
     if not has_app_context():
@@ -188,7 +190,7 @@ def enqueue(name: str, *args: object) -> bool:
     if celery_app is None:
         return False
     try:
-        celery_app.tasks[name].apply_async(args=list(args))
+        celery_app.tasks[name].apply_async(args=list(args), countdown=countdown)
     except OperationalError:
         logger.warning("không đưa được việc %s vào hàng đợi", name)
         return False

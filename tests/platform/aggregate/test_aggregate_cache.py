@@ -7,6 +7,7 @@ page view or an acceptance has run when the call that queued it returns.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -221,13 +222,17 @@ def test_a_refresh_waiting_in_the_queue_is_not_queued_again(
 ) -> None:
     """AGP-9: acceptances while a refresh waits queue nothing more (it reads the
     accepted reports when it starts); a running refresh, or one queued longer
-    than REQUEUE_AFTER ago (assumed lost), gets a new one."""
+    than REQUEUE_AFTER ago (assumed lost), gets a new one. Each waits
+    REFRESH_DELAY_S in the queue, so that a run of acceptances shares it."""
     queued: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(aggregate_cache, "enqueue", lambda *args: queued.append(args))
+    monkeypatch.setattr(
+        aggregate_cache, "enqueue", lambda *args, **kw: queued.append((*args, kw))
+    )
     with app.app_context():
         aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", NOW)
         aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", NOW)
         assert len(queued) == 1 and _cache(world).refresh_state == "queued"
+        assert queued[0][-1] == {"countdown": aggregate_cache.REFRESH_DELAY_S}
         later = NOW + aggregate_cache.REQUEUE_AFTER + timedelta(seconds=1)
         aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", later)
         assert len(queued) == 2
@@ -236,3 +241,21 @@ def test_a_refresh_waiting_in_the_queue_is_not_queued_again(
         )
         aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", later)
         assert len(queued) == 3
+
+
+def test_the_worker_starts_a_queued_refresh_after_the_delay(
+    app: Any, world: dict[str, Any]
+) -> None:
+    """AGP-10: with the real (embedded) worker, a queued refresh waits
+    REFRESH_DELAY_S, so acceptances meanwhile share it, then runs and stores."""
+    app.extensions["celery"].conf.task_always_eager = False
+    with app.app_context():
+        started = time.monotonic()
+        aggregate_cache.schedule(world["regime"], "2026-M03", "SKHCN", NOW)
+        time.sleep(aggregate_cache.REFRESH_DELAY_S / 2)
+        assert _cache(world).refresh_state == "queued"
+        while _cache(world).refresh_state != "idle":
+            assert time.monotonic() - started < 30, _cache(world).refresh_state
+            time.sleep(0.05)
+        assert time.monotonic() - started >= aggregate_cache.REFRESH_DELAY_S
+        assert _cache(world).computed_at is not None
