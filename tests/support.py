@@ -26,6 +26,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+class Clock:
+    """A monotonic clock the test moves by hand (``clock.now = 5.5``)."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def require(condition: bool, what: str) -> None:
     """Skip the calling test when ``condition`` is false, or fail in CI.
 

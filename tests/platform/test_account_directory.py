@@ -16,14 +16,7 @@ from baocao.platform.services import account_directory
 from baocao.platform.services.process_snapshot import Snapshot
 from flask import Flask
 from sqlalchemy import text
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from support import Clock
 
 
 def test_changes_made_here_are_seen_at_once(app: Flask, make_user: Any) -> None:

@@ -13,14 +13,7 @@ from baocao.platform.roles import Role
 from baocao.platform.security import fab_role_name
 from baocao.platform.security_memo import PermissionMemo
 from flask import Flask
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from support import Clock
 
 
 def _can_list_units(app: Flask, role_ids: list[int]) -> bool:

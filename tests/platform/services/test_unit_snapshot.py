@@ -18,14 +18,7 @@ from baocao.platform.models import Unit
 from baocao.platform.services import unit_snapshot, units
 from baocao.platform.services import workflow as wf
 from baocao.platform.services.units import UnitInput
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from support import Clock
 
 
 def test_saves_in_this_process_are_seen_at_once(seeded: Any, now: datetime) -> None:

@@ -12,16 +12,7 @@ from baocao.platform.scheduler import InProcessBeat, entries, start_in_process_b
 from baocao.platform.services.workflow_jobs import TASK_NAME as OPEN_TASK
 from baocao.platform.workflow.periods import VIETNAM_TZ, CutoffRule, keys_open_on
 from celery.schedules import crontab, schedule
-
-
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from support import Clock
 
 
 def _due_keys() -> set[str]:
@@ -35,7 +26,7 @@ def test_due_entries_run_once_per_interval(
 ) -> None:
     """SC-01: the period-opening job runs at start, not again within its hour,
     and again after it; opening twice creates nothing twice."""
-    clock = Clock()
+    clock = Clock(1000.0)
     with app.app_context():
         regime, _sub = monthly_regime(make_user, [], "f", "Nhập, duyệt, ký, gửi")
         beat = InProcessBeat(
