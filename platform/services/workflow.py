@@ -5,8 +5,12 @@ by the ``version`` (and state) the caller read: ``Submission.objects(id=…,
 version=v).update_one(…)`` matching nothing means someone else won the race,
 and the caller gets a :class:`ConflictError` (409), never a silent overwrite.
 That is the only atomicity both MongoDB and mongomock offer; mongomock does not
-make its match-then-write atomic across threads, so in the embedded store the
-guarded writes of this process are serialised by a lock (a no-op for MongoDB).
+make its match-then-write atomic across threads, and it changes the stored
+document field by field, so a read during a write can see half of it (the new
+state with the old version). In the embedded store the guarded writes of this
+process, and the reads a move or save decides from, therefore take one lock
+(:func:`_embedded_lock`; nothing for MongoDB, whose single-document operations
+are atomic).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,6 +96,15 @@ FormLoader = workflow_forms.FormLoader
 _EMBEDDED_LOCK = threading.Lock()
 
 
+def _embedded_lock() -> AbstractContextManager[Any]:
+    """The lock that keeps a submission's writes and deciding reads whole in the
+    embedded store (mongomock); nothing with a MongoDB server."""
+    client = Submission._get_db().client
+    if type(client).__module__.startswith("mongomock"):
+        return _EMBEDDED_LOCK
+    return nullcontext()
+
+
 def data_hash(data: Mapping[str, Any]) -> str:
     """sha256 of the data in canonical JSON, recorded with every event."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
@@ -108,11 +122,8 @@ def _guarded_update(
     """
     found = Submission.objects(**query)
     found = found if history else found.exclude("history")
-    client = Submission._get_db().client
-    if type(client).__module__.startswith("mongomock"):
-        with _EMBEDDED_LOCK:  # mongomock's find-and-modify is not atomic
-            return found.modify(new=True, **update)
-    return found.modify(new=True, **update)
+    with _embedded_lock():
+        return found.modify(new=True, **update)
 
 
 # --- who acts ----------------------------------------------------------------
@@ -143,7 +154,6 @@ def _relations(
     user: Any, submission: Submission, regime: Regime, now: datetime
 ) -> tuple[Actor, bool]:
     """The actor's (role, relation) pairs and whether it may read the submission."""
-    home = getattr(user, "unit_code", None)
     find = unit_snapshot.find  # the unit tree, as of a few seconds at most
     unit = find(submission.unit)
     lines = {
@@ -194,7 +204,8 @@ def get_submission(submission_id: str, *, history: bool = True) -> Submission:
     :raises NotFoundError: (404) no such submission.
     """
     found = Submission.objects(id=_object_id(submission_id, "báo cáo"))
-    found = (found if history else found.exclude("history")).first()
+    with _embedded_lock():
+        found = (found if history else found.exclude("history")).first()
     if found is None:
         raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
     return found
@@ -223,7 +234,8 @@ def _context(
     """
     if fields:
         sub = Submission.objects(id=_object_id(submission_id, "báo cáo"))
-        sub = sub.only(*fields).first()
+        with _embedded_lock():
+            sub = sub.only(*fields).first()
         if sub is None:
             raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
     else:
