@@ -36,6 +36,15 @@ class Clock:
         return self.now
 
 
+def launch_chromium(playwright: Any, **options: Any) -> Any:
+    """Debian's Chromium with the flags every browser test uses (skipped, or
+    failed in CI, when it is missing); ``options`` go to ``launch``."""
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options
+    )
+
+
 def require(condition: bool, what: str) -> None:
     """Skip the calling test when ``condition`` is false, or fail in CI.
 

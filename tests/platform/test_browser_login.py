@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services.units import seed_dongthap
-from support import require, serve
+from support import launch_chromium, serve
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TREE_PATH = "/don-vi/"
 
 
@@ -30,11 +27,10 @@ def live_server(app, make_user) -> Iterator[str]:
 def test_login_page_in_chromium_then_unit_tree_in_vietnamese(
     live_server: str, app, password: str, tmp_path: Path
 ) -> None:
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
     assert any(rule.rule == TREE_PATH for rule in app.url_map.iter_rules())
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(locale="vi-VN")
             page.goto(live_server + "/login/")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -23,11 +22,10 @@ from baocao.form_designer import compile_workbook
 from baocao.renderers import FONTS_DIR, STATIC_DIR, render_entry_form
 from baocao.schemas import Calculator
 from playwright.sync_api import sync_playwright
-from support import SHARED, require
+from support import SHARED, launch_chromium, require
 
 SHEET = "Biểu 01"
 INFO = "Thông tin"
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 ROWS = 4
 pytestmark = pytest.mark.browser
 
@@ -127,17 +125,8 @@ def new_site(tmp_path_factory: pytest.TempPathFactory, fragment: str) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

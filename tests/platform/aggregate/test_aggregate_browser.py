@@ -8,7 +8,6 @@ page polls and shows their progress.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 from playwright.sync_api import sync_playwright
-from support import require, serve
+from support import launch_chromium, serve
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 CELL = "Biểu 01-KTXH!D10"
 SHOTS = Path("/tmp")  # noqa: S108 - screenshots to look at, kept out of git
 
@@ -38,18 +36,9 @@ def test_aggregator_drills_down_and_exports(
     clicks a cell and sees each unit's value and the missing units, starts an
     .xlsx export, sees the progress bar and downloads a workbook with one sheet
     per unit."""
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     first, second = world["scenarios"][0], world["scenarios"][1]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_context(
             locale="vi-VN", viewport={"width": 1400, "height": 900}
         ).new_page()

@@ -3,7 +3,6 @@ drawn, change the period filter, export a panel as PNG and as CSV."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,8 @@ import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services import dashboards, indicators
 from playwright.sync_api import sync_playwright
-from support import require, serve
+from support import launch_chromium, serve
 
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path("/tmp")
 
 
@@ -54,17 +52,8 @@ def server(
 
 @pytest.fixture
 def page(server: dict[str, Any]) -> Iterator[Any]:
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         context = browser.new_context(
             locale="vi-VN",
             accept_downloads=True,

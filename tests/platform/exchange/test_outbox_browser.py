@@ -7,9 +7,7 @@ The app runs on a loopback port with the demo's in-process delivery
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +16,7 @@ from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.roles import Role
 from baocao.platform.security import ensure_user
 from playwright.sync_api import expect, sync_playwright
-from support import require, serve
-
-CHROMIUM = os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium")
+from support import launch_chromium, serve
 
 
 @pytest.fixture
@@ -55,17 +51,8 @@ def test_accept_then_outbox_shows_the_delivered_data_package(
     live: dict[str, Any], national: Any
 ) -> None:
     """EX-9: accept in the browser → signed data package delivered, shown as such."""
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         receiver = _login(browser, live, "SKHCN.tonghop")
         receiver.goto(f"{live['url']}/bao-cao/{live['sub']}")
         receiver.click("#action-accept button[type=submit]")

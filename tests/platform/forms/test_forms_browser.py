@@ -8,18 +8,17 @@ from typing import Any
 import pytest
 from baocao.platform.models import Form
 from playwright.sync_api import sync_playwright
-from support import CHROMIUM, CHROMIUM_ARGS, login_page, require
+from support import launch_chromium, login_page
 
 
 @pytest.mark.browser
 def test_designer_uploads_edits_and_publishes(
     server: str, app: Any, kit: Any, password: str, tmp_path: Path
 ) -> None:
-    require(Path(CHROMIUM).exists(), "Chromium")
     xlsx = tmp_path / "bieu01.xlsx"
     xlsx.write_bytes(kit.template())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         login_page(page, server, "SKHCN.thietke", password)
         page.goto(server + "/bieu-mau/")
@@ -36,7 +35,10 @@ def test_designer_uploads_edits_and_publishes(
         page.fill("#f-indicator", "GRDP_KH")
         page.click("#save-cell")
         page.wait_for_selector("text=Đã cập nhật ô Biểu 01-KTXH!D9")
-        assert page.locator('td[data-address="Biểu 01-KTXH!D9"].is-overridden').count() == 1
+        assert (
+            page.locator('td[data-address="Biểu 01-KTXH!D9"].is-overridden').count()
+            == 1
+        )
         page.click("#publish")
         page.wait_for_selector("text=Đã phát hành phiên bản 1")
         page.screenshot(path=str(tmp_path / "designer.png"))

@@ -11,7 +11,7 @@ import pytest
 from baocao.platform.models import Form
 from baocao.platform.models.workflow import Submission
 from playwright.sync_api import Page, sync_playwright
-from support import CHROMIUM, CHROMIUM_ARGS, login_page, require
+from support import launch_chromium, login_page
 
 
 def _design(page: Page, server: str, xlsx: Path, shots: Path) -> None:
@@ -77,11 +77,10 @@ def test_designer_outline_and_official_narrative(
     server: str, app: Any, kit: Any, password: str, tmp_path: Path
 ) -> None:
     """NR-B01: issue #4 items 1 and 3 end to end in Chromium."""
-    require(Path(CHROMIUM).exists(), "Chromium")
     xlsx = tmp_path / "du_an.xlsx"
     xlsx.write_bytes(kit.projects_template())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         login_page(page, server, "SKHCN.thietke", password)
         _design(page, server, xlsx, tmp_path)
@@ -108,7 +107,9 @@ def test_designer_outline_and_official_narrative(
         assert "8 từ / tối đa 200" in official.inner_text(
             '.bc-nar-count[data-key="m1"]'
         )
-        official.screenshot(path=str(tmp_path / "designer-narrative.png"), full_page=True)
+        official.screenshot(
+            path=str(tmp_path / "designer-narrative.png"), full_page=True
+        )
         with app.app_context():
             stored = Submission.objects.get(pk=sub_id).narrative_sections["m1"]
         assert (

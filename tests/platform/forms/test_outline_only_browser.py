@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from baocao.platform.models import Form
 from playwright.sync_api import Page, sync_playwright
-from support import CHROMIUM, CHROMIUM_ARGS, login_page, require
+from support import launch_chromium, login_page, require
 
 SECTIONS = (
     ("Tình hình chung", 1, True),
@@ -62,10 +62,9 @@ def test_outline_only_form_from_designer_to_pdf(
     server: str, app: Any, kit: Any, password: str, tmp_path: Path
 ) -> None:
     """OO-B01: issue #4 item 3 end to end in Chromium, then the PDF (item 1)."""
-    require(Path(CHROMIUM).exists(), "Chromium")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         login_page(page, server, "SKHCN.thietke", password)
         _design(page, server, tmp_path)

@@ -6,26 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
-from support import require
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
+from support import launch_chromium
 
 
 @pytest.mark.browser
 def test_admin_browses_units_and_files_support_request(
     accounts: dict[str, str], live_server: str, password: str, tmp_path: Path
 ) -> None:
-    require(os.path.exists(CHROMIUM), "Chromium at /usr/bin/chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     shots = Path(os.environ.get("BAOCAO_SCREENSHOTS", tmp_path))
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
         page.goto(f"{live_server}/login/")
         page.fill("input[name=username]", "SKHCN.admin")

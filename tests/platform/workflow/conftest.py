@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,14 +15,7 @@ from baocao.platform.roles import Role
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from playwright.sync_api import sync_playwright
-from support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SHARED,
-    monthly_regime_payload,
-    require,
-    serve,
-)
+from support import SHARED, launch_chromium, monthly_regime_payload, serve
 
 
 @pytest.fixture
@@ -107,11 +99,8 @@ def live_server(app: Any) -> Iterator[str]:
 @pytest.fixture
 def browser() -> Iterator[Any]:
     """A headless Chromium (skips locally, fails in CI, when it is missing)."""
-    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 
