@@ -19,8 +19,8 @@ Pure: no I/O, no clock. See ``docs/aggregation.md``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from baocao.schemas.errors import BaocaoError, Detail, DetailEnum
@@ -236,14 +236,16 @@ def aggregate(
     :raises AggregateError: AG001 unknown rule, AG002 mixed versions without a
         mapping, AG003 unmapped cell, AG004 a unit twice.
     """
-    cell_rules = _rules_of(compiled, rules)
-    target = form_version if form_version is not None else compiled.source_sha256
-    sources = _normalise(submissions, cell_rules, target, mappings or {})
-    combined, counts = _combine(sources, cell_rules)
     if calculator is None:
         from baocao.schemas import Calculator  # noqa: PLC0415 - the package imports this module
 
         calculator = Calculator(compiled)
+    cell_rules = _rules_of(compiled, rules)
+    target = form_version if form_version is not None else compiled.source_sha256
+    sources = _normalise(
+        submissions, cell_rules, target, mappings or {}, calculator.cells
+    )
+    combined, counts = _combine(sources, cell_rules)
     computed = dict(calculator.calculate(dict(combined)))
     submitted = {s.unit for s in sources}
     return AggregateResult(
@@ -282,8 +284,15 @@ def _normalise(
     cell_rules: Mapping[str, str],
     target: str,
     mappings: Mapping[str, Mapping[str, str | None]],
+    cells: Callable[[Mapping[str, Any]], Mapping[str, Any]],
 ) -> list[UnitData]:
-    """UnitData on the target version's addresses; refuse what cannot be mapped."""
+    """UnitData on the target version's addresses; refuse what cannot be mapped.
+
+    :param cells: the target version's ``Calculator.cells``: repeat-group rows
+        become the template rows' cells, so a group combines row by row (row 1
+        of every unit into row 1, ...) and its total cells, recomputed from
+        those rows, are the totals over every unit's rows.
+    """
     sources: list[UnitData] = []
     seen: set[str] = set()
     foreign: dict[str, list[str]] = {}
@@ -301,7 +310,7 @@ def _normalise(
         raise AggregateError(
             Code.AG002, units=", ".join(units), value=version, target=target
         )
-    return [_translate(s, cell_rules, target, mappings) for s in sources]
+    return [_translate(s, cell_rules, target, mappings, cells) for s in sources]
 
 
 def _translate(
@@ -309,11 +318,14 @@ def _translate(
     cell_rules: Mapping[str, str],
     target: str,
     mappings: Mapping[str, Mapping[str, str | None]],
+    cells: Callable[[Mapping[str, Any]], Mapping[str, Any]],
 ) -> UnitData:
-    """Rename a foreign version's addresses; check every address is an input."""
+    """Rename a foreign version's addresses; check every address is an input.
+    On the target version, repeat groups are first spread over their cells."""
     version = source.form_version
     mapping = mappings.get(version) if version not in (None, target) else None
     if mapping is None:
+        source = replace(source, data=cells(source.data))
         for address in source.data:
             if address not in cell_rules:
                 raise AggregateError(

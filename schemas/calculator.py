@@ -108,7 +108,7 @@ class Calculator:
         values.clear()
         values.update(self._constants)
         dates = self._dates
-        for address, value in self._cells(inputs).items():
+        for address, value in self.cells(inputs).items():
             kind = type(value)
             if kind is float or value is None or (kind is str and address not in dates):
                 values[address] = value
@@ -124,7 +124,7 @@ class Calculator:
         if not self._ready:
             self.calculate({})
         values = self._values
-        changed = self._cells(changed)
+        changed = self.cells(changed)
         for address, value in changed.items():
             values[address] = self._input(address, value)
         if len(changed) == 1:
@@ -144,8 +144,14 @@ class Calculator:
         """JSON values of every formula cell in the current state."""
         return {address: to_json(self._values.get(address)) for address in self.order}
 
-    def _cells(self, inputs: Mapping[str, Any]) -> Mapping[str, Any]:
-        """Inputs keyed by cell: a repeat group's rows become their cells."""
+    def cells(self, inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Inputs keyed by cell: a repeat group's rows (a list under the group's
+        name) become the cells of the template's rows, blank beyond the rows
+        given. The aggregate uses it too, to combine groups row by row.
+
+        :raises DataValidationError: DV003, a group that is not a list or has
+            more rows than the template.
+        """
         if not self._repeats or not any(k in self._repeats for k in inputs):
             return inputs
         cells: dict[str, Any] = {}

@@ -255,3 +255,36 @@ def test_two_levels_equal_one(rows: list[dict[str, Any]], split: int) -> None:
     for address, value in direct.inputs.items():
         assert stepwise.inputs[address] == pytest.approx(value, rel=1e-9, abs=1e-6)
     assert stepwise.counts == direct.counts
+
+
+def test_repeat_group_rows_combine_row_by_row() -> None:
+    """AG-R1: a repeat group's rows (a list per unit) combine row by row; the
+    group's total cells, recomputed, are the totals over every unit's rows; the
+    drill-down of a total gives each unit's own total; text columns stay blank."""
+    template = ROOT / "tests" / "fixtures" / "xlsx" / "projects_repeat.xlsx"
+    compiled = form_designer.compile_workbook(template.read_bytes())
+    units = [
+        UnitData("28249", {"du_an": [{"B": "Cầu A", "C": "A", "D": 100, "E": 10}]}),
+        UnitData(
+            "28261",
+            {
+                "du_an": [
+                    {"B": "Đường B", "C": "Nhóm B", "D": 200, "E": 20},
+                    {"B": "Trường C", "C": "", "D": 50, "E": 5},
+                ]
+            },
+        ),
+        UnitData("28273", {"du_an": []}),
+    ]
+    result = aggregate(compiled, units)
+    assert result.inputs == {
+        "Dự án!D3": 300,
+        "Dự án!E3": 30,
+        "Dự án!D4": 50,
+        "Dự án!E4": 5,
+    }
+    assert (result.computed["Dự án!D6"], result.computed["Dự án!E6"]) == (350, 35)
+    assert result.computed["Dự án!E7"] == 10  # ratio of the totals: 35/350 %
+    total = result.contributions("Dự án!D6")
+    assert total.values == {"28249": 100, "28261": 250, "28273": 0}
+    assert result.contributions("Dự án!D4").values == {"28261": 50}

@@ -15,14 +15,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+from baocao.form_designer import compile_workbook
 from baocao.platform import db as documents
 from baocao.platform.models.aggregate import ExportJob
+from baocao.platform.models.workflow import Submission
 from baocao.platform.services import aggregate_exports as exports
 from flask.testing import FlaskClient
 from pyhanko.pdf_utils.reader import PdfFileReader
+from support import ROOT
 
 NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
 SHEET = "Biểu 01-KTXH"
+REPEAT_TEMPLATE = ROOT / "tests" / "fixtures" / "xlsx" / "projects_repeat.xlsx"
 CELL, RATIO = "D10", "H9"
 HEADER = ["unit", "period", "sheet", "cell", "indicator", "label", "value"]
 
@@ -196,3 +200,43 @@ def test_page_starts_a_job_and_serves_the_file(
     assert got.status_code == 200 and got.mimetype == "text/csv"
     bad = client.post(url, json={"format": "docx"}, headers={"X-CSRFToken": token})
     assert bad.status_code == 422 and bad.get_json()["code"] == "AG011"
+
+
+def test_repeat_group_rows_reach_the_aggregate_and_its_workbook(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    """AGX-R1: on a form with a repeat group, accepted reports with rows are
+    aggregated row by row (they were refused with AG003) and the .xlsx export
+    writes the combined rows on the template's sheet and each unit's own rows
+    on its sheet, with the group's totals."""
+    compiled = compile_workbook(REPEAT_TEMPLATE.read_bytes())
+    app = client.application
+    app.extensions["baocao_form_loader"] = lambda form_id, version: compiled
+    app.extensions["baocao_form_source"] = lambda form_id, version: (
+        REPEAT_TEMPLATE.read_bytes()
+    )
+    rows = {
+        "28249": [{"B": "Cầu A", "C": "Nhóm A", "D": 100, "E": 10}],
+        "28261": [
+            {"B": "Đường B", "C": "Nhóm B", "D": 200, "E": 20},
+            {"B": "Trường C", "C": "", "D": 50, "E": 5},
+        ],
+    }
+    with app.app_context():
+        for unit, group in rows.items():
+            Submission.objects(regime_id=world["regime"], unit=unit).update_one(
+                set__data=world["encode"]({"du_an": group})
+            )
+    call = _api(client, world, "SKHCN.tonghop")
+    body = call("GET", "").get_json()
+    assert body["values"]["Dự án!D3"] == 300
+    assert body["computed"]["Dự án!D6"] == 350
+    response = call("GET", "/export?format=xlsx")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    values = _book(response.data, values=True)
+    sheet = values["Dự án"]
+    assert [sheet[f"D{r}"].value for r in (3, 4, 5)] == [300, 50, None]
+    assert sheet["D6"].value == 350
+    unit = values["28261 28261"]
+    assert [unit[f"B{r}"].value for r in (3, 4)] == ["Đường B", "Trường C"]
+    assert unit["D6"].value == 250
