@@ -36,7 +36,9 @@ class Snapshot(Generic[T]):
     ) -> None:
         self._read, self._source = read, source
         self._ttl, self._clock = ttl, clock
-        self._lock = threading.Lock()
+        # Re-entrant: reading may flush an SQLAlchemy session (autoflush), and a
+        # flush of a watched model calls forget() on this very snapshot.
+        self._lock = threading.RLock()
         self._value: T | None = None
         self._taken = 0.0
         self._from: object = None

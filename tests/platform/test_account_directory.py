@@ -7,6 +7,7 @@ flushes here (another web process, raw SQL) is seen after the TTL.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from baocao.platform.extensions import db
@@ -59,3 +60,27 @@ def test_a_change_from_elsewhere_is_seen_after_the_ttl(
         assert "28249.khac" in account_directory.active_accounts()
         clock.now = 10.5
         assert "28249.khac" not in account_directory.active_accounts()
+
+
+def test_a_read_that_flushes_a_pending_change_does_not_wait_forever(
+    app: Flask, make_user: Any
+) -> None:
+    """AD-3: reading the directory with an account change pending in the session
+    autoflushes it, which forgets the directory while it is being read; the
+    read completes (it used to wait on its own lock for ever) and shows it."""
+    with app.app_context():
+        make_user("28249.treo", Role.DATA_ENTRY, "28249")
+    done: list[bool] = []
+
+    def read_with_a_pending_change() -> None:
+        with app.app_context():
+            account_directory._DIRECTORY.forget()
+            user = db.session.query(BaocaoUser).filter_by(username="28249.treo").one()
+            user.active = False  # pending, not committed
+            done.append("28249.treo" not in account_directory.active_accounts())
+            db.session.rollback()
+
+    reader = threading.Thread(target=read_with_a_pending_change, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert done == [True]
