@@ -4,13 +4,33 @@
  * (data-csv); the page's filters (from, to, unit) are passed on from the
  * address bar. Charts are drawn by the vendored Chart.js without animation, on
  * a white background, so that "Tải PNG" saves exactly what is shown. Numbers
- * are written the Vietnamese way: 1.234,5.
+ * are written the Vietnamese way: 1.234,5, in both languages; the words follow
+ * the page's language (#bc-i18n-dashboard).
  */
 (function () {
   "use strict";
 
   var number = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 });
+  var TEXT = pageStrings("bc-i18n-dashboard", {
+    empty: "Chưa có số liệu đã tiếp nhận trong phạm vi đã chọn.",
+    rows: "{count} dòng số liệu",
+    unit: "đơn vị tính:",
+    failed: "Không tải được số liệu của biểu đồ. Hãy kiểm tra bộ lọc (kỳ dạng 2026-M03) rồi tải lại trang."
+  });
   var COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+
+  /* Words in the page's language, embedded by the template (views/script_strings.py);
+   * the Vietnamese texts stay when the page gives none. */
+  function pageStrings(id, fallback) {
+    var node = document.getElementById(id);
+    var given = {};
+    try { given = node ? JSON.parse(node.textContent) : {}; } catch (e) { given = {}; }
+    var text = {};
+    Object.keys(fallback).forEach(function (key) {
+      text[key] = typeof given[key] === "string" ? given[key] : fallback[key];
+    });
+    return text;
+  }
 
   function format(value) {
     return value === null || value === undefined || value === "" ? "—" : number.format(value);
@@ -124,8 +144,8 @@
       if (panel.chart) { panel.chart.destroy(); }
       panel.chart = new window.Chart(panel.querySelector("canvas"), chartConfig(data));
     }
-    status.textContent = empty ? "Chưa có số liệu đã tiếp nhận trong phạm vi đã chọn."
-      : data.rows.length + " dòng số liệu" + (data.unit_of_measure ? " · đơn vị tính: " + data.unit_of_measure : "");
+    status.textContent = empty ? TEXT.empty
+      : TEXT.rows.replace("{count}", data.rows.length) + (data.unit_of_measure ? " · " + TEXT.unit + " " + data.unit_of_measure : "");
     panel.dataset.drawn = empty ? "empty" : "1";
   }
 
@@ -140,8 +160,7 @@
       })
       .then(function (data) { show(panel, data); })
       .catch(function () {
-        panel.querySelector(".baocao-panel-status").textContent =
-          "Không tải được số liệu của biểu đồ. Hãy kiểm tra bộ lọc (kỳ dạng 2026-M03) rồi tải lại trang.";
+        panel.querySelector(".baocao-panel-status").textContent = TEXT.failed;
         panel.dataset.drawn = "error";
       });
   }

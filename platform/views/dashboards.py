@@ -20,6 +20,7 @@ from baocao.platform.services.dashboard_panels import PANEL_KINDS, PanelData
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.services.indicator_series import Filters, Viewer
 from baocao.platform.views._common import form_text, now, user
+from baocao.platform.views.script_strings import script_strings
 from flask import Response, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -76,6 +77,7 @@ class DashboardView(BaseView):
             can_create=dashboards.can_configure(
                 user(), user().unit_code or "", now=now()
             ),
+            script_strings=script_strings("dashboard"),
         )
 
     def _panel(self, ident: str, panel_id: str) -> PanelData:
@@ -151,6 +153,7 @@ class PublicDataView(BaseView):
             kinds=PUBLIC_PANELS,
             units=_filter_units(),
             filters=request.args,
+            script_strings=script_strings("dashboard"),
         )
 
     def _panel(self, code: str, kind: str) -> PanelData:

@@ -16,6 +16,7 @@ from baocao.platform.models.workflow import Regime, Submission
 from baocao.platform.services import narrative as service
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
+from baocao.platform.views.script_strings import page_language, script_strings
 from baocao.platform.views.workflow import REPORT_ROLES, _forbid, _last_save
 from baocao.platform.workflow.errors import ConflictError
 from flask import abort, current_app, g, jsonify, request, url_for
@@ -34,7 +35,7 @@ def page_context(
     outline = service.outline_of(regime)
     if outline is None:
         return None
-    result = service.render(regime, sub)
+    result = service.render(regime, sub, lang=page_language())
     stored = {s.key: s for s in result.sections} if result else {}
     sections = [
         {**s, "html": stored[s["key"]].html, "words": stored[s["key"]].words}
@@ -48,6 +49,7 @@ def page_context(
         "editable": editable,
         "only": regime.content == "narrative" or not _has_grid(regime),
         "save_url": url_for("NarrativeView.save", submission_id=str(sub.pk)),
+        "strings": script_strings("narrative"),
     }
 
 

@@ -20,6 +20,7 @@ from baocao.platform.services import workflow_config as config
 from baocao.platform.services import workflow_forms, workflow_tracking
 from baocao.platform.views._common import refusal_returns_to
 from baocao.platform.views.labels import ACTION_DONE, ACTION_LABELS, STATE_LABELS
+from baocao.platform.views.script_strings import page_language
 from baocao.platform.workflow.errors import (
     ConflictError,
     DataInvalidError,
@@ -223,6 +224,7 @@ class WorkflowView(BaseView):
             sub.get_data(),
             sub.get_computed(),
             readonly=readonly,
+            lang=page_language(),
             recalc_url=recalc_url,
         )
 

@@ -1,6 +1,7 @@
 /* baocao narrative editor: one contenteditable box per outline section, a
  * minimal toolbar (paragraph, heading, bold, italic, underline, lists, table),
- * live word counts and autosave. Vanilla, no build step, no dependency.
+ * live word counts and autosave. Vanilla, no build step, no dependency. Its
+ * words follow the page's language (#bc-i18n-narrative).
  *
  * The server is the only place HTML is trusted: it cleans every save with nh3.
  * Saves share the page's version counter with the data grid: both go through
@@ -24,6 +25,29 @@
   var status = document.getElementById("narrative-status");
   var token = document.getElementById("narrative-csrf").value;
   var timer = null, dirty = false, stopped = false;
+  var TEXT = pageStrings("bc-i18n-narrative", {
+    words: "từ",
+    at_most: "tối đa",
+    saved: "Đã lưu phần thuyết minh lúc",
+    conflict: "Không lưu được: báo cáo đã được {actor} lưu lúc {time} sau khi anh/chị mở trang. Nội dung của anh/chị chưa ghi đè lên bản đó; hãy sao chép phần đã viết rồi tải lại trang.",
+    not_saved: "Chưa lưu được phần thuyết minh:",
+    server_error: "lỗi máy chủ",
+    offline: "Chưa lưu được: mất kết nối tới máy chủ, sẽ thử lại khi có thay đổi.",
+    waiting: "Đang chờ lưu…"
+  });
+
+  /* Words in the page's language, embedded by the page (#bc-i18n-narrative, from
+   * baocao.platform.views.script_strings); Vietnamese when the page gives none. */
+  function pageStrings(id, fallback) {
+    var node = document.getElementById(id);
+    var given = {};
+    try { given = node ? JSON.parse(node.textContent) : {}; } catch (e) { given = {}; }
+    var text = {};
+    Object.keys(fallback).forEach(function (key) {
+      text[key] = typeof given[key] === "string" ? given[key] : fallback[key];
+    });
+    return text;
+  }
 
   function words(el) { var m = (el.innerText || "").match(WORD); return m ? m.length : 0; }
   function show(text, kind) { status.textContent = text; status.className = "text-" + kind; }
@@ -31,7 +55,7 @@
     var editor = section.querySelector(".bc-nar-editor");
     var n = words(editor), limit = +section.dataset.limit || 0;
     var label = section.querySelector(".bc-nar-count");
-    label.textContent = n + " từ" + (limit ? " / tối đa " + limit : "");
+    label.textContent = n + " " + TEXT.words + (limit ? " / " + TEXT.at_most + " " + limit : "");
     label.classList.toggle("over", limit > 0 && n > limit);
     section.classList.toggle("is-missing", section.dataset.required === "true" && n === 0);
     return n;
@@ -64,23 +88,22 @@
         setVersion(res.body.version);
         dirty = false;
         var now = new Date();
-        show("Đã lưu phần thuyết minh lúc " + String(now.getHours()).padStart(2, "0") + ":" +
+        show(TEXT.saved + " " + String(now.getHours()).padStart(2, "0") + ":" +
           String(now.getMinutes()).padStart(2, "0"), "success");
       } else if (res.status === 409 && res.body.last_save) {
         stopped = true;
         var last = res.body.last_save;
-        show("Không lưu được: báo cáo đã được " + last.actor + " lưu lúc " + last.time +
-          " sau khi anh/chị mở trang. Nội dung của anh/chị chưa ghi đè lên bản đó; hãy sao chép phần đã viết rồi tải lại trang.", "danger");
+        show(TEXT.conflict.split("{actor}").join(last.actor).split("{time}").join(last.time), "danger");
       } else {
         stopped = res.status === 409;
-        show("Chưa lưu được phần thuyết minh: " + (res.body.message || "lỗi máy chủ"), "danger");
+        show(TEXT.not_saved + " " + (res.body.message || TEXT.server_error), "danger");
       }
-    }, function () { show("Chưa lưu được: mất kết nối tới máy chủ, sẽ thử lại khi có thay đổi.", "danger"); });
+    }, function () { show(TEXT.offline, "danger"); });
   }
   function changed() {
     dirty = true;
     total();
-    show("Đang chờ lưu…", "muted");
+    show(TEXT.waiting, "muted");
     clearTimeout(timer);
     timer = setTimeout(save, 1500);
   }

@@ -3,6 +3,7 @@ drawn, change the period filter, export a panel as PNG and as CSV."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,39 @@ def test_dashboard_draws_filters_and_exports(page: Any, server: dict[str, Any]) 
         page.click(f"{time_panel} .baocao-csv")
     text = Path(csv_file.value.path()).read_text("utf-8-sig")
     assert text.splitlines()[1:] == ["2026-M02,1414.5,3", "2026-M03,130.0,1"]
+
+
+@pytest.mark.browser
+def test_dashboard_status_follows_the_language(
+    page: Any, server: dict[str, Any]
+) -> None:
+    """BD-B2: after ``/lang/en`` the panels' status lines are English, numbers
+    keep the Vietnamese marks (1.234,5)."""
+    page.goto(f"{server['url']}/login/")
+    page.fill("input[name=username]", "SKHCN.xem")
+    page.fill("input[name=password]", server["password"])
+    page.click("[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{server['url']}/lang/en")
+    page.goto(f"{server['url']}/bang-dieu-khien/")
+    time_panel = f'[data-panel="{server["time"]}"]'
+    page.wait_for_selector(f"{time_panel}[data-drawn='1']", timeout=15000)
+    status = page.inner_text(f"{time_panel} .baocao-panel-status")
+    assert re.fullmatch(r"Rows of data: \d+ · unit of measure: tấn", status), status
+    table = page.locator(f'[data-panel="{server["table"]}"] .baocao-table')
+    assert "1.234,5" in table.inner_text()
+    page.screenshot(path="/tmp/en-scripts-dashboard.png", full_page=True)
+
+    page.goto(f"{server['url']}/bang-dieu-khien/?from=2030-M01")
+    page.wait_for_selector(f"{time_panel}[data-drawn='empty']", timeout=15000)
+    assert page.inner_text(f"{time_panel} .baocao-panel-status") == (
+        "No accepted figures in the chosen range yet."
+    )
+    data_url = page.get_attribute(time_panel, "data-url")
+    page.route(f"**{data_url}*", lambda route: route.abort())
+    page.goto(f"{server['url']}/bang-dieu-khien/")
+    page.wait_for_selector(f"{time_panel}[data-drawn='error']", timeout=15000)
+    assert page.inner_text(f"{time_panel} .baocao-panel-status") == (
+        "Could not load the chart's figures. Check the filters (periods like"
+        " 2026-M03), then reload the page."
+    )

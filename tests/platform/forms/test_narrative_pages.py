@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -140,3 +141,26 @@ def test_refused_submit_returns_to_the_page_with_the_message(
         sub = Submission.objects.get(pk=sub_id)
         assert (sub.state, sub.version) == ("draft", 2)
         assert sub.narrative_sections == {"m1": long_text}
+
+
+def test_english_page_gives_the_editor_and_the_reader_english_words(
+    app: Any, client: Any, auth: Any, make_user: Any, kit: Any
+) -> None:
+    """NR-P04: after ``/lang/en`` the editor's script gets its words in English
+    (``#bc-i18n-narrative``) and the reader's sanitised text counts "words"."""
+    sub_id = _open(app, make_user, kit, "narrative")
+    auth.login("28249.nhaplieu")
+    client.get("/lang/en")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    found = re.search(
+        r'<script type="application/json" id="bc-i18n-narrative">(.*?)</script>', page
+    )
+    assert found
+    strings = json.loads(found.group(1))
+    assert strings["saved"] == "Narrative saved at" and strings["words"] == "words"
+    auth.logout()
+    auth.login("28249.lanhdao")
+    client.get("/lang/en")
+    page = client.get(f"/bao-cao/{sub_id}").get_data(as_text=True)
+    assert '<p class="bc-wordcount bc-total">Total words: 0</p>' in page
+    assert "Tổng số từ" not in page
