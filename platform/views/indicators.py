@@ -18,6 +18,7 @@ from baocao.platform.views._common import form_text, now, user
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 FIELDS = (
     "code",
@@ -77,7 +78,7 @@ class IndicatorsView(BaseView):
             except ServiceError as err:
                 error, status = str(err), err.http_status
             else:
-                flash(f"Đã thêm chỉ tiêu {made.code}.", "success")
+                flash(gettext("Indicator %(code)s added.", code=made.code), "success")
                 return redirect(url_for("IndicatorsView.index"))
         return self._form(values, error, status, creating=True)
 
@@ -95,7 +96,7 @@ class IndicatorsView(BaseView):
             except ServiceError as err:
                 error, status = str(err), err.http_status
             else:
-                flash(f"Đã lưu chỉ tiêu {code}.", "success")
+                flash(gettext("Indicator %(code)s saved.", code=code), "success")
                 return redirect(url_for("IndicatorsView.index"))
         return self._form(values, error, status, creating=False)
 
@@ -121,7 +122,9 @@ class IndicatorsView(BaseView):
             flash(str(err), "danger")
         else:
             flash(
-                f"Đã thêm {len(made)} chỉ tiêu từ các ô đã gắn mã trong biểu mẫu.",
+                gettext(
+                    "%(n)s indicators added from the form's coded cells.", n=len(made)
+                ),
                 "success",
             )
         return redirect(url_for("IndicatorsView.index"))
