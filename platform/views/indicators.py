@@ -15,6 +15,7 @@ from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import indicators
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.views._common import form_text, now, user
+from baocao.platform.views.labels import INDICATOR_RULE_LABELS
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -59,7 +60,7 @@ class IndicatorsView(BaseView):
             "baocao/indicators/index.html",
             items=indicators.list_indicators(),
             suggested=indicators.suggestions(),
-            rules=indicators.AGGREGATE_LABELS,
+            rules=INDICATOR_RULE_LABELS,
             can_edit=lambda owner: indicators.can_edit(user(), owner, now=now()),
         )
 
@@ -108,7 +109,7 @@ class IndicatorsView(BaseView):
             values=values,
             error=error,
             creating=creating,
-            rules={k: indicators.AGGREGATE_LABELS[k] for k in AGGREGATE_RULES},
+            rules={k: INDICATOR_RULE_LABELS[k] for k in AGGREGATE_RULES},
         )
         return page, status
 

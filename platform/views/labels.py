@@ -26,15 +26,18 @@ __all__ = [
     "ACTION_DONE",
     "ACTION_LABELS",
     "ACTOR_UNIT_LABELS",
+    "AGGREGATION_RULE_LABELS",
     "AUDIT_ACTION_LABELS",
     "CATEGORY_LABELS",
     "CELL_KIND_LABELS",
     "CELL_ROLE_LABELS",
     "IMPORT_ACTION_LABELS",
+    "INDICATOR_RULE_LABELS",
     "MENU_LABELS",
     "NOTIFICATION_KINDS",
     "OUTBOX_STATE_LABELS",
     "PACKAGE_TYPE_LABELS",
+    "PANEL_KIND_LABELS",
     "REGIME_CONTENT_LABELS",
     "REGIME_KIND_LABELS",
     "REGIME_METHOD_LABELS",
@@ -275,6 +278,31 @@ CELL_KIND_LABELS: dict[str, Any] = {
     "choice": lazy_gettext("Choice from a list"),
     "boolean": lazy_gettext("Yes/No"),
     "narrative": lazy_gettext("Formatted paragraph"),
+}
+
+#: How an indicator is aggregated (``services.indicators.AGGREGATE_LABELS``).
+INDICATOR_RULE_LABELS: dict[str, Any] = {
+    "sum": lazy_gettext("Sum"),
+    "average": lazy_gettext("Average"),
+    "min": lazy_gettext("Minimum"),
+    "max": lazy_gettext("Maximum"),
+}
+#: How a cell is aggregated, in the aggregate page's drill-down.
+AGGREGATION_RULE_LABELS: dict[str, Any] = {
+    "sum": lazy_gettext("sum"),
+    "average": lazy_gettext("average"),
+    "min": lazy_gettext("minimum"),
+    "max": lazy_gettext("maximum"),
+    "count": lazy_gettext("count of units"),
+    "none": lazy_gettext("not aggregated"),
+    "formula": lazy_gettext("recomputed by the formula"),
+}
+#: Dashboard panel kinds (``services.dashboard_panels.PANEL_KINDS``).
+PANEL_KIND_LABELS: dict[str, Any] = {
+    "indicator_time": lazy_gettext("Indicator over time"),
+    "units_ranked": lazy_gettext("Units ranked in one period"),
+    "completeness": lazy_gettext("Complete / on-time rate by period"),
+    "table": lazy_gettext("Table of units × periods"),  # noqa: RUF001 - the sign
 }
 
 

@@ -268,7 +268,7 @@ class UnitAdminView(BaseView):
                 "baocao/units/import.html",
                 report=None,
                 status=422,
-                error="Hãy chọn tệp .csv hoặc .xlsx để nhập.",
+                error=gettext("Choose a .csv or .xlsx file to import."),
             )
         data = upload.read(MAX_IMPORT_BYTES + 1)
         try:
@@ -310,7 +310,9 @@ class UnitAdminView(BaseView):
                 "baocao/units/import.html",
                 report=report,
                 status=422,
-                error="Dữ liệu đã thay đổi từ lúc xem trước; tệp có dòng lỗi.",
+                error=gettext(
+                    "The data changed since the preview; the file has rows in error."
+                ),
             )
         flash(
             gettext(

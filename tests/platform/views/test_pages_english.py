@@ -5,6 +5,7 @@ Vietnamese pages are unchanged."""
 from __future__ import annotations
 
 import ast
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,8 @@ from baocao.platform.models.support import STATUS_LABELS
 from baocao.platform.models.unit import KIND_LABELS, SUBTYPE_LABELS
 from baocao.platform.roles import ROLE_NAMES
 from baocao.platform.services.audit import ACTION_LABELS as AUDIT_NAMES
+from baocao.platform.services.dashboard_panels import PANEL_KINDS
+from baocao.platform.services.indicators import AGGREGATE_LABELS
 from baocao.platform.services.unit_import import ACTION_LABELS as IMPORT_NAMES
 from baocao.platform.views import labels
 from baocao.platform.workflow.chains import UNIT_NAMES
@@ -248,6 +251,47 @@ def test_support_flash_in_both_languages(
     ), english
 
 
+def test_unit_import_in_both_languages(
+    accounts: dict[str, str], client: FlaskClient, auth: Any, token: Token
+) -> None:
+    """I18N-06: the import preview's row actions, its error without a file and
+    the flash after confirming follow the language."""
+    auth.login("admin")
+    path = "/don-vi/quan-tri/nhap"
+    csrf = token(client, path)
+
+    def preview(code: str) -> str:
+        rows = f"ma,ten,loai,ma_cap_tren\n{code},Tổ,subunit,SKHCN\n".encode()
+        return client.post(
+            path,
+            data={"csrf_token": csrf, "file": (io.BytesIO(rows), "dv.csv")},
+            content_type="multipart/form-data",
+        ).get_data(as_text=True)
+
+    def confirm(page: str) -> list[str]:
+        ticket = page.split('name="token" value="')[1].split('"')[0]
+        return _flashes(
+            client.post(
+                f"{path}/xac-nhan",
+                data={"csrf_token": csrf, "token": ticket},
+                follow_redirects=True,
+            ).get_data(as_text=True)
+        )
+
+    def without_file() -> str:
+        return client.post(path, data={"csrf_token": csrf}).get_data(as_text=True)
+
+    page = preview("T1")
+    assert "<td>Thêm mới</td>" in page and "<td>New</td>" not in page
+    assert "Đã nhập 1 đơn vị mới, cập nhật 0 đơn vị." in confirm(page)
+    assert "Hãy chọn tệp .csv hoặc .xlsx để nhập." in without_file()
+    client.get("/lang/en")
+    page = preview("T2")
+    assert "<td>New</td>" in page and "<td>Thêm mới</td>" not in page
+    assert "Imported 1 new units, updated 0 units." in confirm(page)
+    assert "Choose a .csv or .xlsx file to import." in without_file()
+
+
 def _literal_flashes(path: Path) -> list[str]:
     """Where a view flashes a literal or f-string (not a translated message)."""
     found = []
@@ -284,6 +328,8 @@ NAMED: list[tuple[str, dict[str, Any], dict[Any, str]]] = [
     ("support states", labels.SUPPORT_STATUS_LABELS, STATUS_LABELS),
     ("outbox states", labels.OUTBOX_STATE_LABELS, SHOWN_LABELS),
     ("package types", labels.PACKAGE_TYPE_LABELS, TYPE_LABELS),
+    ("indicator rules", labels.INDICATOR_RULE_LABELS, AGGREGATE_LABELS),
+    ("panel kinds", labels.PANEL_KIND_LABELS, PANEL_KINDS),
 ]
 
 
