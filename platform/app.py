@@ -40,6 +40,7 @@ from baocao.platform.roles import Role
 from baocao.platform.security import BaocaoSecurityManager, check_password, fab_role_name
 from baocao.platform.settings import Settings
 from baocao.platform.tasks import celery_config, celery_init_app
+from baocao.platform.views.labels import ROLE_NAME_LABELS
 from baocao.schemas.errors import BaocaoError
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,11 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self) -> Any:
-        return self.render_template(self.index_template, appbuilder=self.appbuilder)
+        return self.render_template(
+            self.index_template,
+            appbuilder=self.appbuilder,
+            role_names=ROLE_NAME_LABELS,
+        )
 
 
 def create_app(settings: Settings | None = None) -> Flask:

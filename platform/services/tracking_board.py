@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any
 
 from baocao.platform.models import Unit
-from baocao.platform.models.unit import KIND_LABELS, UnitKind
 from baocao.platform.models.workflow import Period, Submission
 from baocao.platform.services.workflow_config import get_regime
 from baocao.platform.services.workflow_tracking import StatusRow, status
@@ -126,11 +125,6 @@ def board(regime_id: str, key: str, filters: Filters, *, now: datetime) -> Board
         pending=sum(1 for r in rows if r.step == 0),
         parents=parents,
     )
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    """(value, Vietnamese label) of the unit kinds, for the kind filter."""
-    return [(k.value, KIND_LABELS[k]) for k in UnitKind]
 
 
 def state_name(state: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from baocao.platform.roles import ROLE_NAMES, Role
-from baocao.platform.services import access, accounts, audit, grants, units
+from baocao.platform.roles import Role
+from baocao.platform.services import access, accounts, grants, units
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.views._common import (
     describe,
@@ -15,9 +15,15 @@ from baocao.platform.views._common import (
     require,
     user,
 )
+from baocao.platform.views.labels import (
+    AUDIT_ACTION_LABELS,
+    ROLE_LABELS,
+    ROLE_NAME_LABELS,
+)
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 
 def _roles_from_form() -> tuple[Role, ...]:
@@ -54,10 +60,11 @@ class AccountsView(BaseView):
     def _page(self, template: str, status: int = 200, **values: Any) -> Any:
         return self.render_template(
             template,
-            role_names=ROLE_NAMES,
+            role_names=ROLE_LABELS,
+            role_name_labels=ROLE_NAME_LABELS,
             local_text=local_text,
             describe=describe,
-            action_labels=audit.ACTION_LABELS,
+            action_labels=AUDIT_ACTION_LABELS,
             assignable=access.assignable_roles(user()),
             grantable=access.GRANTABLE,
             unit_choices=self._unit_choices(),
@@ -126,7 +133,7 @@ class AccountsView(BaseView):
                 account=None,
                 error=str(err),
             )
-        flash(f"Đã tạo tài khoản {values['username']}.", "success")
+        flash(gettext("Account %(name)s created.", name=values["username"]), "success")
         return redirect(url_for("AccountsView.show", username=values["username"]))
 
     @expose("/<username>")
@@ -183,7 +190,7 @@ class AccountsView(BaseView):
                     account=account,
                     error=str(err),
                 )
-            flash(f"Đã lưu tài khoản {username}.", "success")
+            flash(gettext("Account %(name)s saved.", name=username), "success")
             return redirect(url_for("AccountsView.show", username=username))
         return self._page(
             "baocao/accounts/form.html",
@@ -219,7 +226,7 @@ class AccountsView(BaseView):
                 reason=form_text("reason"),
                 now=now(),
             ),
-            "Đã mở khóa tài khoản." if active else "Đã khóa tài khoản.",
+            gettext("Account unlocked.") if active else gettext("Account locked."),
         )
 
     @expose("/<username>/chuyen", methods=["POST"])
@@ -238,7 +245,7 @@ class AccountsView(BaseView):
                 new_email=form_text("new_email") or None,
                 new_password=request.form.get("new_password") or None,
             ),
-            "Đã chuyển giao tài khoản; lịch sử vẫn được giữ.",
+            gettext("Account handed over; its history is kept."),
         )
 
     @expose("/<username>/mat-khau", methods=["POST"])
@@ -253,7 +260,7 @@ class AccountsView(BaseView):
                 request.form.get("password", ""),
                 now=now(),
             ),
-            "Đã đặt lại mật khẩu.",
+            gettext("Password reset."),
         )
 
     @expose("/<username>/quyen", methods=["POST"])
@@ -270,7 +277,7 @@ class AccountsView(BaseView):
                 roles=_roles_from_form(),
                 now=now(),
             ),
-            "Đã cấp quyền.",
+            gettext("Permissions granted."),
         )
 
     @expose("/<username>/quyen/<grant_id>/thu-hoi", methods=["POST"])
@@ -280,5 +287,5 @@ class AccountsView(BaseView):
         return self._act(
             username,
             lambda: grants.revoke_grant(user(), grant_id, now=now()),
-            "Đã thu hồi quyền.",
+            gettext("Permissions revoked."),
         )

@@ -19,22 +19,13 @@ from baocao.platform.services import access, aggregate_cache, aggregation
 from baocao.platform.services import aggregate_exports as exports
 from baocao.platform.services import workflow_config as config
 from baocao.platform.views._common import local_text, now, user
+from baocao.platform.views.labels import AGGREGATION_RULE_LABELS
 from baocao.platform.views.workflow import _forbid
 from baocao.renderers import render_entry_form
 from baocao.schemas.errors import BaocaoError
 from flask import Response, current_app, jsonify, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-
-RULE_NAMES = {
-    "sum": "cộng",
-    "average": "trung bình",
-    "min": "nhỏ nhất",
-    "max": "lớn nhất",
-    "count": "đếm số đơn vị",
-    "none": "không tổng hợp",
-    "formula": "tính lại theo công thức",
-}
 
 
 def _scope(regime_id: str) -> tuple[Any, str]:
@@ -128,7 +119,8 @@ class AggregateView(BaseView):
             )
         except BaocaoError as err:
             return jsonify(err.to_dict()), err.http_status
-        part["rule_name"] = RULE_NAMES.get(part["rule"], part["rule"])
+        rule = part["rule"]
+        part["rule_name"] = str(AGGREGATION_RULE_LABELS.get(rule, rule))
         return jsonify(part)
 
     @expose("/<regime_id>/<period>/xuat", methods=["POST"])

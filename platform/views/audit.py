@@ -7,6 +7,7 @@ from typing import Any
 from baocao.platform.roles import Role
 from baocao.platform.services import access, audit
 from baocao.platform.views._common import describe, local_text, now, require, user
+from baocao.platform.views.labels import AUDIT_ACTION_LABELS
 from flask import request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -42,7 +43,7 @@ class AuditView(BaseView):
             "baocao/audit/index.html",
             result=result,
             filters=filters,
-            labels=audit.ACTION_LABELS,
+            labels=AUDIT_ACTION_LABELS,
             local_text=local_text,
             describe=describe,
             pages=(result.total + result.per_page - 1) // result.per_page,

@@ -16,10 +16,11 @@ from baocao.platform.models import Indicator, Unit
 from baocao.platform.models.workflow import Regime
 from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import dashboards, indicators
-from baocao.platform.services.dashboard_panels import PANEL_KINDS, PanelData
+from baocao.platform.services.dashboard_panels import PanelData
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.services.indicator_series import Filters, Viewer
 from baocao.platform.views._common import form_text, now, user
+from baocao.platform.views.labels import PANEL_KIND_LABELS
 from baocao.platform.views.script_strings import script_strings
 from flask import Response, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -132,7 +133,7 @@ class DashboardView(BaseView):
         return self.render_template(
             "baocao/dashboard/configure.html",
             board=board,
-            kinds=PANEL_KINDS,
+            kinds=PANEL_KIND_LABELS,
             indicators=indicators.list_indicators(),
             regimes=Regime.objects(status="published").only("name"),
             can_configure=dashboards.can_configure(user(), board.owner_unit, now=now()),

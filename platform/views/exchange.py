@@ -8,14 +8,22 @@ from baocao.platform.exchange import admin
 from baocao.platform.services import access
 from baocao.platform.services.errors import Forbidden
 from baocao.platform.views._common import local_text, now, user
+from baocao.platform.views.labels import OUTBOX_STATE_LABELS, PACKAGE_TYPE_LABELS
 from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 
 def _require_sysadmin() -> None:
     if not access.is_sysadmin(user()):
         raise Forbidden("xem hàng đợi gói tin gửi hệ thống báo cáo quốc gia")
+
+
+def _label_of(message: Any) -> tuple[str, Any]:
+    """``(state, label in the user's language)`` of a message for the page."""
+    state, _vietnamese = admin.label_of(message)
+    return state, OUTBOX_STATE_LABELS[state]
 
 
 class OutboxView(BaseView):
@@ -45,9 +53,9 @@ class OutboxView(BaseView):
             "baocao/exchange/outbox.html",
             result=result,
             shown=shown,
-            states=admin.SHOWN_LABELS,
-            types=admin.TYPE_LABELS,
-            label_of=admin.label_of,
+            states=OUTBOX_STATE_LABELS,
+            types=PACKAGE_TYPE_LABELS,
+            label_of=_label_of,
             local_text=local_text,
             endpoint=current_app.config.get("EXCHANGE_ENDPOINT") or "",
             endpoint_label=current_app.extensions.get("baocao_exchange_label", ""),
@@ -67,8 +75,8 @@ class OutboxView(BaseView):
             pretty=pretty,
             report=report,
             problem=problem,
-            types=admin.TYPE_LABELS,
-            label_of=admin.label_of,
+            types=PACKAGE_TYPE_LABELS,
+            label_of=_label_of,
             local_text=local_text,
         )
 
@@ -80,5 +88,8 @@ class OutboxView(BaseView):
         kick = current_app.extensions.get("baocao_exchange_kick")
         if kick is not None:
             kick()
-        flash(f"Đã đưa gói tin {key[:12]}… vào lượt gửi ngay.", "success")
+        flash(
+            gettext("Package %(key)s… queued to be sent now.", key=key[:12]),
+            "success",
+        )
         return redirect(url_for("OutboxView.index"))

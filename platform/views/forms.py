@@ -15,6 +15,7 @@ from typing import Any
 from flask import abort, flash, g, redirect, request, send_from_directory, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 from baocao.form_designer import FormCompileError
 from baocao.platform.roles import Role
@@ -25,6 +26,7 @@ from baocao.platform.services import forms_outline_only as outline_only
 from baocao.platform.services.form_diff import ASPECTS, cell_facts
 from baocao.platform.services.form_outline import SECTION_ASPECTS
 from baocao.platform.services.form_overrides import KINDS, ROLES
+from baocao.platform.views.labels import CELL_KIND_LABELS, CELL_ROLE_LABELS
 from baocao.renderers import (
     FONTS_DIR,
     STATIC_DIR,
@@ -32,23 +34,6 @@ from baocao.renderers import (
     render_entry_form,
 )
 from baocao.schemas import CompiledForm
-
-ROLE_NAMES = {
-    "label": "Nhãn",
-    "input": "Ô nhập",
-    "computed": "Ô tính toán",
-    "narrative": "Đoạn văn",
-}
-KIND_NAMES = {
-    "integer": "Số nguyên",
-    "decimal": "Số thập phân",
-    "percent": "Phần trăm",
-    "date": "Ngày",
-    "text": "Chữ",
-    "choice": "Chọn từ danh sách",
-    "boolean": "Có/Không",
-    "narrative": "Đoạn văn (định dạng)",
-}
 
 
 def _now() -> datetime:
@@ -143,7 +128,7 @@ class FormsView(BaseView):
         user = _require_designer()
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            flash("Hãy chọn tệp mẫu .xlsx để tải lên.", "danger")
+            flash(gettext("Choose an .xlsx template file to upload."), "danger")
             return redirect(url_for("FormsView.index"))
         name = request.form.get("name") or upload.filename.rsplit(".", 1)[0]
         try:
@@ -153,12 +138,25 @@ class FormsView(BaseView):
             )
         except FormCompileError as err:
             diagnostics = [d.to_dict() for d in err.diagnostics]
-            flash(f"Mẫu '{name}' có lỗi, chưa lưu gì. Sửa tệp Excel rồi tải lên lại.", "danger")
+            flash(
+                gettext(
+                    "The template '%(name)s' has errors; nothing was saved. Fix the"
+                    " Excel file and upload it again.",
+                    name=name,
+                ),
+                "danger",
+            )
             return self.render_template(
                 "baocao/forms/index.html", forms=service.list_forms(),
                 diagnostics=diagnostics, rejected=name,
             ), 422
-        flash(f"Đã biên dịch mẫu '{form.name}'. Hãy kiểm tra từng ô rồi phát hành.", "success")
+        flash(
+            gettext(
+                "Template '%(name)s' compiled. Check every cell, then release it.",
+                name=form.name,
+            ),
+            "success",
+        )
         return redirect(url_for("FormsView.form", form_id=str(form.pk)))
 
     @expose("/de-cuong-moi", methods=["POST"])
@@ -174,8 +172,13 @@ class FormsView(BaseView):
         except service.FormStoreError as err:
             flash(err.message, "danger")
             return redirect(url_for("FormsView.index"))
-        flash(f"Đã tạo biểu mẫu đề cương '{form.name}'. Hãy thêm các mục rồi "
-              "phát hành.", "success")
+        flash(
+            gettext(
+                "Outline form '%(name)s' created. Add its sections, then release it.",
+                name=form.name,
+            ),
+            "success",
+        )
         return redirect(url_for("FormsView.form", form_id=str(form.pk)) + "#outline")
 
     @expose("/<form_id>")
@@ -199,9 +202,8 @@ class FormsView(BaseView):
             by_cell=diagnostics_by_cell(list(form.warnings)),
             versions=service.versions(form_id),
             selected=request.args.get("cell", ""),
-            roles=[(r, ROLE_NAMES[r]) for r in ROLES],
-            kinds=[(k, KIND_NAMES[k]) for k in KINDS],
-            role_names=ROLE_NAMES,
+            roles=[(r, CELL_ROLE_LABELS[r]) for r in ROLES],
+            kinds=[(k, CELL_KIND_LABELS[k]) for k in KINDS],
             groups=_groups(docs, form.repeat_marks()),
             sheets=[s["name"] for s in docs["layout"]["sheets"]],
             outline=form.outline() or {"title": "", "sections": []},
@@ -214,7 +216,12 @@ class FormsView(BaseView):
         address = request.form.get("address", "")
         if request.form.get("reset"):
             service.clear_override(form_id, address, now=_now())
-            flash(f"Đã trả ô {address} về như trong tệp mẫu.", "info")
+            flash(
+                gettext(
+                    "Cell %(address)s is back as in the template file.", address=address
+                ),
+                "info",
+            )
         else:
             change = cell_change(request.form)
             try:
@@ -223,7 +230,9 @@ class FormsView(BaseView):
                                          now=_now(), required=change["required"])
                 else:
                     service.set_override(form_id, address, change, now=_now())
-                flash(f"Đã cập nhật ô {address}.", "success")
+                flash(
+                    gettext("Cell %(address)s updated.", address=address), "success"
+                )
             except service.FormStoreError as err:
                 flash(err.message, "danger")
         return redirect(url_for("FormsView.form", form_id=form_id, cell=address))
@@ -237,8 +246,15 @@ class FormsView(BaseView):
                 ("name", "sheet", "first_row", "last_row", "min_rows", "max_rows")}
         try:
             marks.mark_repeat(form_id, spec, now=_now())
-            flash(f"Đã đánh dấu nhóm dòng lặp {spec['name']} (dòng "
-                  f"{spec['first_row']}–{spec['last_row']}).", "success")
+            flash(
+                gettext(
+                    "Repeated row group %(name)s marked (rows %(first)s–%(last)s).",
+                    name=spec["name"],
+                    first=spec["first_row"],
+                    last=spec["last_row"],
+                ),
+                "success",
+            )
         except service.FormStoreError as err:
             flash(err.message, "danger")
         return redirect(url_for("FormsView.form", form_id=form_id) + "#repeats")
@@ -250,7 +266,7 @@ class FormsView(BaseView):
         name = request.form.get("name", "")
         try:
             marks.unmark_repeat(form_id, name, now=_now())
-            flash(f"Đã bỏ nhóm dòng lặp {name}.", "info")
+            flash(gettext("Repeated row group %(name)s removed.", name=name), "info")
         except service.FormStoreError as err:
             flash(err.message, "danger")
         return redirect(url_for("FormsView.form", form_id=form_id) + "#repeats")
@@ -267,7 +283,9 @@ class FormsView(BaseView):
         try:
             saved = marks.set_outline(form_id, raw, now=_now())
             count = len(saved["sections"]) if saved else 0
-            flash(f"Đã lưu mẫu đề cương ({count} mục).", "success")
+            flash(
+                gettext("Outline template saved (%(n)s sections).", n=count), "success"
+            )
         except service.FormStoreError as err:
             flash(err.message, "danger")
         return redirect(url_for("FormsView.form", form_id=form_id) + "#outline")
@@ -281,7 +299,12 @@ class FormsView(BaseView):
         except service.FormStoreError as err:
             flash(err.message, "danger")
             return redirect(url_for("FormsView.form", form_id=form_id) + "#outline")
-        flash(f"Đã phát hành phiên bản {version.n}; phiên bản này không sửa được nữa.", "success")
+        flash(
+            gettext(
+                "Version %(n)s released; it can no longer be changed.", n=version.n
+            ),
+            "success",
+        )
         return redirect(url_for("FormsView.form", form_id=form_id))
 
     @expose("/<form_id>/so-sanh")

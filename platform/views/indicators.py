@@ -15,9 +15,11 @@ from baocao.platform.roles import UNIT_ROLES
 from baocao.platform.services import indicators
 from baocao.platform.services.errors import ServiceError
 from baocao.platform.views._common import form_text, now, user
+from baocao.platform.views.labels import INDICATOR_RULE_LABELS
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 FIELDS = (
     "code",
@@ -58,7 +60,7 @@ class IndicatorsView(BaseView):
             "baocao/indicators/index.html",
             items=indicators.list_indicators(),
             suggested=indicators.suggestions(),
-            rules=indicators.AGGREGATE_LABELS,
+            rules=INDICATOR_RULE_LABELS,
             can_edit=lambda owner: indicators.can_edit(user(), owner, now=now()),
         )
 
@@ -77,7 +79,7 @@ class IndicatorsView(BaseView):
             except ServiceError as err:
                 error, status = str(err), err.http_status
             else:
-                flash(f"Đã thêm chỉ tiêu {made.code}.", "success")
+                flash(gettext("Indicator %(code)s added.", code=made.code), "success")
                 return redirect(url_for("IndicatorsView.index"))
         return self._form(values, error, status, creating=True)
 
@@ -95,7 +97,7 @@ class IndicatorsView(BaseView):
             except ServiceError as err:
                 error, status = str(err), err.http_status
             else:
-                flash(f"Đã lưu chỉ tiêu {code}.", "success")
+                flash(gettext("Indicator %(code)s saved.", code=code), "success")
                 return redirect(url_for("IndicatorsView.index"))
         return self._form(values, error, status, creating=False)
 
@@ -107,7 +109,7 @@ class IndicatorsView(BaseView):
             values=values,
             error=error,
             creating=creating,
-            rules={k: indicators.AGGREGATE_LABELS[k] for k in AGGREGATE_RULES},
+            rules={k: INDICATOR_RULE_LABELS[k] for k in AGGREGATE_RULES},
         )
         return page, status
 
@@ -121,7 +123,9 @@ class IndicatorsView(BaseView):
             flash(str(err), "danger")
         else:
             flash(
-                f"Đã thêm {len(made)} chỉ tiêu từ các ô đã gắn mã trong biểu mẫu.",
+                gettext(
+                    "%(n)s indicators added from the form's coded cells.", n=len(made)
+                ),
                 "success",
             )
         return redirect(url_for("IndicatorsView.index"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from baocao.platform.models.support import STATUS_LABELS, SupportStatus
 from baocao.platform.roles import Role
 from baocao.platform.services import access, announcements, support
 from baocao.platform.services.errors import Code, InvalidInput, ServiceError
@@ -18,9 +17,11 @@ from baocao.platform.views._common import (
     require,
     user,
 )
+from baocao.platform.views.labels import SUPPORT_STATUS_LABELS
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 
 def _page_of(url: str | None) -> str:
@@ -66,8 +67,11 @@ class SupportView(BaseView):
                 error, status = str(err), err.http_status
             else:
                 flash(
-                    f"Đã gửi yêu cầu {item.number}. Hạn xử lý: {local_text(item.due)} "
-                    "(2 giờ làm việc).",
+                    gettext(
+                        "Request %(number)s sent. Due: %(due)s (2 working hours).",
+                        number=item.number,
+                        due=local_text(item.due),
+                    ),
                     "success",
                 )
                 return redirect(url_for("SupportView.index"))
@@ -76,8 +80,7 @@ class SupportView(BaseView):
             values=values,
             error=error,
             mine=support.my_requests(user().username),
-            labels=STATUS_LABELS,
-            status_of=SupportStatus,
+            labels=SUPPORT_STATUS_LABELS,
             local_text=local_text,
         ), status
 
@@ -103,7 +106,7 @@ class SupportAdminView(BaseView):
             items=items,
             include_done=include_done,
             clocks={i.number: support.clock(i, moment) for i in items},
-            labels=STATUS_LABELS,
+            labels=SUPPORT_STATUS_LABELS,
             local_text=local_text,
             local_input=local_input,
             error=request.args.get("error", ""),
@@ -125,7 +128,7 @@ class SupportAdminView(BaseView):
             )
         except ServiceError as err:
             return redirect(url_for("SupportAdminView.queue", error=str(err)))
-        flash(f"Đã cập nhật yêu cầu {number}.", "success")
+        flash(gettext("Request %(number)s updated.", number=number), "success")
         return redirect(url_for("SupportAdminView.queue"))
 
 
@@ -165,7 +168,10 @@ class AnnouncementsView(BaseView):
                 error, status = str(err), err.http_status
             else:
                 flash(
-                    "Đã đăng thông báo; mọi trang hiển thị đến hết thời gian bảo trì.",
+                    gettext(
+                        "Notice posted; every page shows it until the maintenance"
+                        " window ends."
+                    ),
                     "success",
                 )
                 return redirect(url_for("AnnouncementsView.index"))
@@ -183,7 +189,7 @@ class AnnouncementsView(BaseView):
     def withdraw(self, ident: str) -> Any:
         require(access.Action.ANNOUNCEMENT_MANAGE, what="gỡ thông báo bảo trì")
         announcements.withdraw_announcement(ident, actor=user().username, now=now())
-        flash("Đã gỡ thông báo.", "success")
+        flash(gettext("Notice withdrawn."), "success")
         return redirect(url_for("AnnouncementsView.index"))
 
 

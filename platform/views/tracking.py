@@ -12,6 +12,7 @@ from baocao.platform.models.workflow import Regime
 from baocao.platform.services import access
 from baocao.platform.services import tracking_board as boards
 from baocao.platform.services import workflow as service
+from baocao.platform.views.labels import UNIT_KIND_LABELS
 from baocao.platform.views.workflow import _now, _state_name, _user, local_text
 from baocao.platform.workflow.transitions import State
 from flask import Response, request
@@ -75,7 +76,7 @@ def tracking_page(view: Any, regime: Regime, period: str) -> Any:
         may_remind=may_remind(regime),
         state_name=_state_name,
         local_text=local_text,
-        kinds=boards.kind_choices(),
+        kinds=list(UNIT_KIND_LABELS.items()),
         states=[s.value for s in State],
     )
 

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from baocao.platform import db as documents
-from baocao.platform.models.unit import KIND_LABELS, SUBTYPE_LABELS, UnitKind
+from baocao.platform.models.unit import UnitKind
 from baocao.platform.roles import Role
 from baocao.platform.services import access, audit, units
 from baocao.platform.services.errors import ServiceError
@@ -19,15 +19,23 @@ from baocao.platform.views._common import (
     require,
     user,
 )
+from baocao.platform.views.labels import (
+    AUDIT_ACTION_LABELS,
+    IMPORT_ACTION_LABELS,
+    UNIT_KIND_LABELS,
+    UNIT_SUBTYPE_LABELS,
+    unit_kind_label,
+)
 from flask import abort, flash, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 _IMPORTS = "unit_imports"
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return [(k.value, KIND_LABELS[k]) for k in UnitKind]
+    return [(k.value, UNIT_KIND_LABELS[k.value]) for k in UnitKind]
 
 
 class UnitsView(BaseView):
@@ -60,6 +68,7 @@ class UnitsView(BaseView):
             closed=closed,
             kinds=_kinds(),
             kind_names=dict(_kinds()),
+            unit_kind=unit_kind_label,
             can_manage=access.can(user(), access.Action.UNIT_MANAGE, now=now()),
             moment=now(),
         )
@@ -82,7 +91,8 @@ class UnitsView(BaseView):
             else [],
             can_manage=access.can(user(), access.Action.UNIT_MANAGE, now=now()),
             local_text=local_text,
-            action_labels=audit.ACTION_LABELS,
+            action_labels=AUDIT_ACTION_LABELS,
+            unit_kind=unit_kind_label,
         )
 
 
@@ -106,7 +116,12 @@ class UnitAdminView(BaseView):
         self, template: str, error: str = "", status: int = 200, **values: Any
     ) -> Any:
         return self.render_template(
-            template, error=error, kinds=_kinds(), subtypes=SUBTYPE_LABELS, **values
+            template,
+            error=error,
+            kinds=_kinds(),
+            subtypes=UNIT_SUBTYPE_LABELS,
+            import_actions=IMPORT_ACTION_LABELS,
+            **values,
         ), status
 
     @expose("/tao", methods=["GET", "POST"])
@@ -150,7 +165,10 @@ class UnitAdminView(BaseView):
                 values=values,
                 unit=None,
             )
-        flash(f"Đã tạo đơn vị {unit.code}: {unit.name}.", "success")
+        flash(
+            gettext("Unit %(code)s created: %(name)s.", code=unit.code, name=unit.name),
+            "success",
+        )
         return redirect(url_for("UnitsView.show", code=unit.code))
 
     @expose("/<code>/sua", methods=["GET", "POST"])
@@ -193,7 +211,7 @@ class UnitAdminView(BaseView):
                 values=values,
                 unit=unit,
             )
-        flash(f"Đã lưu đơn vị {code}.", "success")
+        flash(gettext("Unit %(code)s saved.", code=code), "success")
         return redirect(url_for("UnitsView.show", code=code))
 
     @expose("/<code>/ngung", methods=["POST"])
@@ -206,7 +224,7 @@ class UnitAdminView(BaseView):
             now=now(),
             when=parse_local(form_text("valid_to")),
         )
-        flash(f"Đơn vị {code} đã ngừng hoạt động.", "success")
+        flash(gettext("Unit %(code)s is closed.", code=code), "success")
         return redirect(url_for("UnitsView.show", code=code))
 
     @expose("/<code>/sap-nhap", methods=["GET", "POST"])
@@ -227,8 +245,12 @@ class UnitAdminView(BaseView):
                     target=target,
                 )
             flash(
-                f"Đã sáp nhập {code} vào {target}; báo cáo của {code} chuyển theo "
-                f"đơn vị {target}.",
+                gettext(
+                    "%(code)s merged into %(target)s; the reports of %(code)s now"
+                    " belong to %(target)s.",
+                    code=code,
+                    target=target,
+                ),
                 "success",
             )
             return redirect(url_for("UnitsView.show", code=target))
@@ -246,7 +268,7 @@ class UnitAdminView(BaseView):
                 "baocao/units/import.html",
                 report=None,
                 status=422,
-                error="Hãy chọn tệp .csv hoặc .xlsx để nhập.",
+                error=gettext("Choose a .csv or .xlsx file to import."),
             )
         data = upload.read(MAX_IMPORT_BYTES + 1)
         try:
@@ -288,11 +310,16 @@ class UnitAdminView(BaseView):
                 "baocao/units/import.html",
                 report=report,
                 status=422,
-                error="Dữ liệu đã thay đổi từ lúc xem trước; tệp có dòng lỗi.",
+                error=gettext(
+                    "The data changed since the preview; the file has rows in error."
+                ),
             )
         flash(
-            f"Đã nhập {report.count('create')} đơn vị mới, cập nhật "
-            f"{report.count('update')} đơn vị.",
+            gettext(
+                "Imported %(created)s new units, updated %(updated)s units.",
+                created=report.count("create"),
+                updated=report.count("update"),
+            ),
             "success",
         )
         return redirect(url_for("UnitsView.index"))

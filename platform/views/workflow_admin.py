@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from baocao.platform.models.workflow import ApprovalChain, Period, Regime
-from baocao.platform.roles import ROLE_NAMES, Role
+from baocao.platform.roles import Role
 from baocao.platform.services import access, reminders
 from baocao.platform.services import workflow as service
 from baocao.platform.services import workflow_config as config
+from baocao.platform.views.labels import (
+    ACTOR_UNIT_LABELS,
+    REGIME_CONTENT_LABELS,
+    REGIME_KIND_LABELS,
+    REGIME_METHOD_LABELS,
+    ROLE_LABELS,
+)
 from baocao.platform.views.tracking import (
     can_at_receiving,
     history_page,
@@ -24,11 +31,11 @@ from baocao.platform.views.workflow import (
     _user,
 )
 from baocao.platform.views.workflow_files import SubmissionFilesView
-from baocao.platform.workflow.chains import CHAIN_ROLES, UNIT_NAMES, Action, ActorUnit
-from baocao.platform.workflow.regime import CONTENTS, KINDS, METHODS
+from baocao.platform.workflow.chains import CHAIN_ROLES, Action, ActorUnit
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
 _STEP_ROWS = 6
 
@@ -111,7 +118,7 @@ class RegimesView(BaseView):
             regimes=regimes,
             periods=periods,
             may_manage=_may_manage,
-            kinds=KINDS,
+            kinds=REGIME_KIND_LABELS,
             frequencies=FREQUENCIES,
         )
 
@@ -127,15 +134,15 @@ class RegimesView(BaseView):
             doc = config.create_regime(payload, actor=_user().username, now=_now())
             if request.form.get("publish"):
                 config.publish_regime(str(doc.pk), actor=_user().username, now=_now())
-                flash("Đã ban hành chế độ báo cáo.", "success")
+                flash(gettext("Reporting regime published."), "success")
             else:
-                flash("Đã lưu bản nháp chế độ báo cáo.", "info")
+                flash(gettext("Reporting regime saved as a draft."), "info")
             return redirect(url_for("RegimesView.index"))
         return self.render_template(
             "baocao/workflow/regime_form.html",
-            kinds=KINDS,
-            contents=CONTENTS,
-            methods=METHODS,
+            kinds=REGIME_KIND_LABELS,
+            contents=REGIME_CONTENT_LABELS,
+            methods=REGIME_METHOD_LABELS,
             frequencies=FREQUENCIES,
             problems=problems,
             chains=list(ApprovalChain.objects.order_by("name")),
@@ -148,7 +155,7 @@ class RegimesView(BaseView):
         if not _may_manage():
             raise _forbid("ban hành chế độ báo cáo")
         config.publish_regime(regime_id, actor=_user().username, now=_now())
-        flash("Đã ban hành chế độ báo cáo.", "success")
+        flash(gettext("Reporting regime published."), "success")
         return redirect(url_for("RegimesView.index"))
 
     @expose("/<regime_id>/mo-ky", methods=["POST"])
@@ -161,7 +168,14 @@ class RegimesView(BaseView):
         period, created = service.open_period(
             regime_id, key, actor=_user().username, now=_now()
         )
-        flash(f"Đã mở kỳ {period.key}: tạo {created} báo cáo.", "success")
+        flash(
+            gettext(
+                "Opened period %(key)s: %(n)s reports created.",
+                key=period.key,
+                n=created,
+            ),
+            "success",
+        )
         return redirect(
             url_for("RegimesView.tracking", regime_id=regime_id, period=period.key)
         )
@@ -184,7 +198,12 @@ class RegimesView(BaseView):
             regime_id, period, actor=_user().username, now=_now()
         )
         flash(
-            f"Đã nhắc {len(sent.units)} đơn vị chưa nộp ({sent.notified} tài khoản).",
+            gettext(
+                "Reminded %(units)s units that have not reported (%(accounts)s"
+                " accounts).",
+                units=len(sent.units),
+                accounts=sent.notified,
+            ),
             "success",
         )
         # Back to the board as it was filtered.
@@ -222,8 +241,8 @@ class ChainsView(BaseView):
             "baocao/workflow/chains.html",
             chains=list(ApprovalChain.objects.order_by("name")),
             roles=sorted(CHAIN_ROLES),
-            role_names={r.value: n for r, n in ROLE_NAMES.items()},
-            units={u.value: n for u, n in UNIT_NAMES.items()},
+            role_names=ROLE_LABELS,
+            units=ACTOR_UNIT_LABELS,
             actions=[a.value for a in Action],
             rows=range(_STEP_ROWS),
         )
@@ -255,7 +274,7 @@ class ChainsView(BaseView):
             actor=_user().username,
             now=_now(),
         )
-        flash("Đã tạo quy trình phê duyệt.", "success")
+        flash(gettext("Approval chain created."), "success")
         return redirect(url_for("ChainsView.index"))
 
 

@@ -210,7 +210,7 @@ class CertificatesView(BaseView):
             signatures.register_certificate(
                 username, _upload("certificate"), actor=user().username, now=now()
             )
-            flash("Đã đăng ký chứng thư số.", "success")
+            flash(gettext("Digital certificate registered."), "success")
             return redirect(request.path)
         return self.render_template(
             "baocao/workflow/certificates.html",
@@ -236,7 +236,7 @@ class CertificatesView(BaseView):
         signatures.withdraw_certificate(
             target, fingerprint, actor=user().username, now=now()
         )
-        flash("Đã ngừng dùng chứng thư số này.", "success")
+        flash(gettext("This digital certificate is no longer used."), "success")
         return redirect(url_for("CertificatesView.of_account", username=target))
 
 

@@ -195,6 +195,8 @@ def test_drill_down_of_an_input_and_a_formula(
     assert ratio["rule"] == "formula" and set(ratio["values"]) <= {"28249", "28261"}
     unknown = client.get(_url(world, "/o?cell=X!A1"))
     assert unknown.status_code == 422 and unknown.get_json()["code"] == "AG005"
+    client.get("/lang/en")  # I18N-12: the rule's name in the user's language
+    assert client.get(_url(world, f"/o?cell={CELL}")).get_json()["rule_name"] == "sum"
 
 
 @pytest.mark.parametrize(

@@ -187,3 +187,34 @@ def test_only_admins_of_the_owner_unit_configure(
         },
     )
     assert len(Dashboard.objects.get(id=board["id"]).panels) == 5
+
+
+@pytest.mark.parametrize(
+    ("path", "vietnamese", "english"),
+    [
+        (
+            "/bang-dieu-khien/{id}/cau-hinh",
+            ("<td>Xếp hạng đơn vị trong một kỳ</td>", ">Bảng số liệu đơn vị × kỳ<"),
+            ("<td>Units ranked in one period</td>", ">Table of units × periods<"),
+        ),
+        ("/chi-tieu/", ("<td>Cộng</td>",), ("<td>Sum</td>",)),
+    ],
+    ids=["panel-kinds", "indicator-rules"],
+)
+def test_names_follow_the_language(
+    client: FlaskClient,
+    auth: Any,
+    board: dict[str, Any],
+    path: str,
+    vietnamese: tuple[str, ...],
+    english: tuple[str, ...],
+) -> None:
+    """I18N-12: panel kinds and indicator aggregation rules read Vietnamese
+    (the same words as before), English after choosing English."""
+    auth.login("SKHCN.admin")
+    url = path.format(id=board["id"])
+    page = client.get(url).get_data(as_text=True)
+    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
+    client.get("/lang/en")
+    page = client.get(url).get_data(as_text=True)
+    assert all(w in page for w in english) and not any(w in page for w in vietnamese)

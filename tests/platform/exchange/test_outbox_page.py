@@ -80,3 +80,46 @@ def test_outbox_page_is_for_the_system_admin_only(
     answer = client.get("/trao-doi/hang-doi/")
     assert answer.status_code in (302, 403)
     assert "Gói tin gửi hệ thống báo cáo quốc gia" not in answer.get_data(as_text=True)
+
+
+def test_outbox_page_in_english(
+    exchange_app: Any,
+    national: NationalDouble,
+    open_regime: Any,
+    accept_report: Any,
+    password: str,
+) -> None:
+    """EX-8, I18N-10: states, package types and the flash after "send again"
+    follow the language; the Vietnamese page keeps its words."""
+    ensure_user(exchange_app, "admin", password, role=Role.SYSADMIN)
+    open_regime()
+    accept_report("28249", 12.5)
+    national.script = ["reject"]
+    deliver_due(national.url, NOW)
+    client = exchange_app.test_client()
+    login(client, "admin", password)
+    vietnamese = (
+        '"label label-danger state">Bị từ chối</span>',
+        '"label label-success state">Đã gửi</span>',
+        "<td>Chế độ báo cáo",
+        ">Chờ gửi lại <span",
+    )
+    english = (
+        '"label label-danger state">Rejected</span>',
+        '"label label-success state">Delivered</span>',
+        "<td>Reporting regime",
+        ">Waiting to be resent <span",
+    )
+    page = client.get("/trao-doi/hang-doi/").get_data(as_text=True)
+    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
+    client.get("/lang/en")
+    page = client.get("/trao-doi/hang-doi/").get_data(as_text=True)
+    assert all(w in page for w in english), page
+    assert not any(w in page for w in vietnamese)
+    rejected = OutboxMessage.objects(status="rejected").get()
+    sent = client.post(
+        f"/trao-doi/hang-doi/{rejected.key}/gui-lai",
+        data={"csrf_token": _CSRF.search(page).group(1)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Package {rejected.key[:12]}… queued to be sent now." in sent

@@ -60,3 +60,34 @@ def test_designer_pages_round_trip(app: Any, client: Any, auth: Any, csrf: Any,
     auth.logout()
     auth.login("28249.nhaplieu")
     assert client.get(f"/bieu-mau/{form_id}").status_code in (302, 403)
+
+
+def test_designer_page_in_english(app: Any, client: Any, auth: Any, csrf: Any,
+                                  make_user: Any, kit: Any) -> None:
+    """I18N-11: the cell panel's roles and data types, and the flashes after
+    an upload and a cell change, follow the language; Vietnamese unchanged."""
+    _setup(app, make_user, kit)
+    auth.login("SKHCN.thietke")
+    token = csrf("/bieu-mau/")
+    uploaded = client.post("/bieu-mau/tai-len", data={
+        "csrf_token": token, "name": "Biểu 01",
+        "file": (io.BytesIO(kit.template()), "bieu01.xlsx")}, follow_redirects=True)
+    page = uploaded.get_data(as_text=True)
+    done = "Đã biên dịch mẫu &#39;Biểu 01&#39;. Hãy kiểm tra từng ô rồi phát hành."
+    assert done in page
+    with app.app_context():
+        form_id = str(Form.objects.get(name="Biểu 01").pk)
+    vietnamese = ('<option value="computed">Ô tính toán</option>',
+                  '<option value="integer">Số nguyên</option>',
+                  '<option value="narrative">Đoạn văn (định dạng)</option>')
+    english = ('<option value="computed">Computed cell</option>',
+               '<option value="integer">Whole number</option>',
+               '<option value="narrative">Formatted paragraph</option>')
+    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
+    client.get("/lang/en")
+    page = client.get(f"/bieu-mau/{form_id}").get_data(as_text=True)
+    assert all(w in page for w in english) and not any(w in page for w in vietnamese)
+    changed = client.post(f"/bieu-mau/{form_id}/o", data={
+        "csrf_token": token, "address": "Biểu 01-KTXH!D9", "role": "input",
+        "kind": "integer"}, follow_redirects=True).get_data(as_text=True)
+    assert "Cell Biểu 01-KTXH!D9 updated." in changed

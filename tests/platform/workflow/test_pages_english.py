@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from baocao.platform.roles import Role
 from baocao.platform.services.notifications import KIND_NAMES
 from baocao.platform.views.labels import (
     ACTION_LABELS,
@@ -49,15 +50,40 @@ PAGES: list[tuple[str, str, Path, tuple[str, ...], tuple[str, ...]]] = [
         "tracking",
         "SKHCN.tonghop",
         lambda site: f"/che-do-bao-cao/{site['regime']}/ky/2026-M03",
-        ("Theo dõi:", "Mọi trạng thái", "Xuất CSV", "Nhắc nhở 3 đơn vị chưa trình"),
-        ("Tracking:", "Every state", "Export CSV", "Remind the 3 units that"),
+        (
+            "Theo dõi:",
+            "Mọi trạng thái",
+            "Xuất CSV",
+            "Nhắc nhở 3 đơn vị chưa trình",
+            '<option value="commune" >Xã, phường</option>',
+        ),
+        (
+            "Tracking:",
+            "Every state",
+            "Export CSV",
+            "Remind the 3 units that",
+            '<option value="commune" >Commune, ward</option>',
+        ),
     ),
     (
         "regimes",
         "SKHCN.tonghop",
         lambda site: "/che-do-bao-cao/",
-        (">Đã ban hành<", ">Tháng<", ">tổng hợp<"),
-        (">Published<", ">Monthly<", ">aggregate<"),
+        (">Đã ban hành<", ">Tháng<", ">tổng hợp<", "<td>định kỳ</td>"),
+        (">Published<", ">Monthly<", ">aggregate<", "<td>periodic</td>"),
+    ),
+    (
+        "approval chains",
+        "SKHCN.tonghop",
+        lambda site: "/quy-trinh/",
+        (
+            '<option value="lanhdao">Lãnh đạo</option>',
+            '<option value="receiving">đơn vị nhận báo cáo</option>',
+        ),
+        (
+            '<option value="lanhdao">Leader</option>',
+            '<option value="receiving">the receiving unit</option>',
+        ),
     ),
     (
         "aggregate",
@@ -107,6 +133,53 @@ def test_page_in_vietnamese_then_english(
     client.get("/lang/vi")
     page = client.get(url).get_data(as_text=True)
     assert all(word in page for word in vietnamese)
+
+
+def test_new_regime_form_in_both_languages(
+    client: Any, auth: Any, make_user: Any, communes_site: dict[str, Any]
+) -> None:
+    """I18N-09: the regime form's kinds, contents and methods follow the
+    language; the Vietnamese words are the regime's stored names."""
+    make_user("SKHCN.thietke", Role.DESIGNER, "SKHCN")
+    auth.login("SKHCN.thietke")
+    vietnamese = (
+        '<option value="chuyen_de">chuyên đề</option>',
+        '<option value="narrative">đề cương</option>',
+        'value="email" > thư điện tử</label>',
+    )
+    english = (
+        '<option value="chuyen_de">thematic</option>',
+        '<option value="narrative">outline</option>',
+        'value="email" > email</label>',
+    )
+    page = client.get("/che-do-bao-cao/tao").get_data(as_text=True)
+    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
+    client.get("/lang/en")
+    page = client.get("/che-do-bao-cao/tao").get_data(as_text=True)
+    assert all(w in page for w in english) and not any(w in page for w in vietnamese)
+
+
+def test_open_period_flash_in_both_languages(
+    client: Any, auth: Any, communes_site: dict[str, Any]
+) -> None:
+    """I18N-06: the flash after opening a period keeps its Vietnamese wording
+    and reads English after choosing English, values filled in."""
+    auth.login("SKHCN.tonghop")
+    regime = communes_site["regime"]
+    board = f"/che-do-bao-cao/{regime}/ky/2026-M03"
+
+    def open_period(key: str) -> str:
+        page = client.get(board).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return client.post(
+            f"/che-do-bao-cao/{regime}/mo-ky",
+            data={"csrf_token": token, "period": key},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+
+    assert "Đã mở kỳ 2026-M04: tạo 3 báo cáo." in open_period("2026-M04")
+    client.get("/lang/en")
+    assert "Opened period 2026-M05: 3 reports created." in open_period("2026-M05")
 
 
 def test_returned_report_shows_comments_and_history_in_english(
