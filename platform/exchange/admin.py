@@ -22,27 +22,11 @@ from baocao.platform.exchange.outbox import (
     Status,
     shown_state,
 )
-from baocao.platform.exchange.qcvn125 import PackageType
 from baocao.platform.models.exchange import OutboxMessage
 from baocao.platform.services import audit
 from baocao.schemas.errors import BaocaoError, Detail, DetailEnum
 from baocao.signing import DetachedReport, SigningError
 
-TYPE_LABELS = {
-    PackageType.REGIME.value: "Chế độ báo cáo",
-    PackageType.FORM.value: "Biểu mẫu",
-    PackageType.OUTLINE.value: "Đề cương",
-    PackageType.DATA.value: "Dữ liệu báo cáo",
-    PackageType.LIST_DATA.value: "Dữ liệu danh sách",
-    PackageType.OUTLINE_SUBMISSION.value: "Báo cáo theo đề cương",
-    PackageType.STATUS.value: "Trạng thái báo cáo",
-    PackageType.PERIOD_CATALOGUE.value: "Danh mục kỳ báo cáo",
-    PackageType.INDICATOR_CATALOGUE.value: "Danh mục chỉ tiêu",
-    PackageType.KPI_SET.value: "Bộ chỉ số",
-    PackageType.INDICATOR_GROUPS.value: "Nhóm chỉ tiêu",
-    PackageType.DISAGGREGATIONS.value: "Phân tổ",
-    PackageType.KPI_DATA.value: "Dữ liệu chỉ số",
-}
 """Vietnamese names of the 13 package types (the standard's words)."""
 _RETRYABLE = (Status.PENDING.value, Status.REJECTED.value, Status.FAILED.value)
 

@@ -40,14 +40,6 @@ class SupportStatus(StrEnum):
     DONE = "done"
 
 
-#: Vietnamese labels of the states.
-STATUS_LABELS: dict[SupportStatus, str] = {
-    SupportStatus.NEW: "Mới tiếp nhận",
-    SupportStatus.IN_PROGRESS: "Đang xử lý",
-    SupportStatus.DONE: "Đã hoàn thành",
-}
-
-
 class SupportRequest(Document):
     """A request for help filed from any page; due 2 working hours later."""
 

@@ -82,13 +82,6 @@ class Unit(Document):
             return False
         return self.valid_to is None or self.valid_to > moment
 
-    @property
-    def kind_label(self) -> str:
-        """Vietnamese name of the kind, with the subtype when there is one."""
-        if self.subtype in SUBTYPE_LABELS:
-            return SUBTYPE_LABELS[self.subtype]
-        return KIND_LABELS.get(UnitKind(self.kind), self.kind)
-
 
 def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:

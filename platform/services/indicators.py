@@ -27,12 +27,6 @@ from baocao.platform.services.indicator_errors import IndicatorCode as Code
 
 #: The compiler's code syntax (``form_designer.parse``), so every bound code fits.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-AGGREGATE_LABELS = {
-    "sum": "Cộng",
-    "average": "Trung bình",
-    "min": "Nhỏ nhất",
-    "max": "Lớn nhất",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,13 +61,6 @@ KIND_ALIASES: dict[str, tuple[UnitKind, str]] = {
     "truc thuoc": (UnitKind.SUBUNIT, ""),
 }
 
-ACTION_LABELS = {
-    "create": "Thêm mới",
-    "update": "Cập nhật",
-    "unchanged": "Không đổi",
-    "error": "Lỗi",
-}
-
 
 @dataclass(slots=True)
 class ImportRow:
@@ -83,11 +76,6 @@ class ImportRow:
     valid_from: datetime | None = None
     action: str = "create"
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def action_label(self) -> str:
-        """Vietnamese label of :attr:`action`."""
-        return ACTION_LABELS[self.action]
 
 
 @dataclass(slots=True)

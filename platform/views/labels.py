@@ -132,7 +132,7 @@ UNIT_SUBTYPE_LABELS: dict[str, Any] = {
     "van-phong": lazy_gettext("Office"),
     "thanh-tra": lazy_gettext("Inspectorate"),
 }
-#: What a unit import would do with a row (``services.unit_import.ACTION_LABELS``).
+#: What a unit import would do with a row (`services.unit_import.ImportRow.action`).
 IMPORT_ACTION_LABELS: dict[str, Any] = {
     "create": lazy_gettext("New"),
     "update": lazy_gettext("Update"),
@@ -180,7 +180,7 @@ REGIME_METHOD_LABELS: dict[str, Any] = {
     "fax": lazy_gettext("fax"),
     "truc_tiep": lazy_gettext("delivered in person"),
 }
-#: Audit log actions (``services.audit.ACTION_LABELS``).
+#: Audit log actions (the `action` of `services.audit.record`); a new action needs one.
 AUDIT_ACTION_LABELS: dict[str, Any] = {
     "unit.create": lazy_gettext("Create a unit"),
     "unit.edit": lazy_gettext("Edit a unit"),
@@ -230,7 +230,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "indicator.update": lazy_gettext("Edit an indicator"),
     "dashboard.save": lazy_gettext("Save a dashboard"),
 }
-#: Support request states (``models.support.STATUS_LABELS``).
+#: Support request states (`models.support.SupportStatus`).
 SUPPORT_STATUS_LABELS: dict[str, Any] = {
     "new": lazy_gettext("Just received"),
     "in_progress": lazy_gettext("In progress"),
@@ -245,7 +245,7 @@ OUTBOX_STATE_LABELS: dict[str, Any] = {
     "rejected": lazy_gettext("Rejected"),
     "failed": lazy_gettext("Sending failed"),
 }
-#: QCVN 125 package types (``exchange.admin.TYPE_LABELS``).
+#: QCVN 125 package types (`exchange.qcvn125.PackageType`).
 PACKAGE_TYPE_LABELS: dict[str, Any] = {
     "che_do_bao_cao": lazy_gettext("Reporting regime"),
     "bieu_mau": lazy_gettext("Form"),
@@ -280,7 +280,7 @@ CELL_KIND_LABELS: dict[str, Any] = {
     "narrative": lazy_gettext("Formatted paragraph"),
 }
 
-#: How an indicator is aggregated (``services.indicators.AGGREGATE_LABELS``).
+#: How an indicator is aggregated (`models.indicator.AGGREGATE_RULES`).
 INDICATOR_RULE_LABELS: dict[str, Any] = {
     "sum": lazy_gettext("Sum"),
     "average": lazy_gettext("Average"),

@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from baocao.platform.exchange.admin import TYPE_LABELS
 from baocao.platform.exchange.outbox import SHOWN_LABELS
-from baocao.platform.models.support import STATUS_LABELS
+from baocao.platform.exchange.qcvn125 import PackageType
+from baocao.platform.models.indicator import AGGREGATE_RULES
+from baocao.platform.models.support import SupportStatus
 from baocao.platform.models.unit import KIND_LABELS, SUBTYPE_LABELS
 from baocao.platform.roles import ROLE_NAMES
-from baocao.platform.services.audit import ACTION_LABELS as AUDIT_NAMES
 from baocao.platform.services.dashboard_panels import PANEL_KINDS
-from baocao.platform.services.indicators import AGGREGATE_LABELS
-from baocao.platform.services.unit_import import ACTION_LABELS as IMPORT_NAMES
 from baocao.platform.views import labels
 from baocao.platform.workflow.chains import UNIT_NAMES
 from baocao.platform.workflow.regime import CONTENTS, KINDS, METHODS
@@ -314,21 +312,18 @@ def test_views_flash_only_translated_messages() -> None:
     assert [hit for path in views for hit in _literal_flashes(path)] == []
 
 
-#: (labels, the Vietnamese names they stand for on pages).
+#: (labels, the Vietnamese names the rest of the app keeps using for the same
+#: keys). Names only pages show (audit actions, support and outbox states,
+#: package types, indicator rules, import actions) live only in views/labels.py.
 NAMED: list[tuple[str, dict[str, Any], dict[Any, str]]] = [
     ("unit kinds", labels.UNIT_KIND_LABELS, KIND_LABELS),
     ("unit subtypes", labels.UNIT_SUBTYPE_LABELS, SUBTYPE_LABELS),
-    ("import actions", labels.IMPORT_ACTION_LABELS, IMPORT_NAMES),
     ("roles", labels.ROLE_LABELS, ROLE_NAMES),
     ("actor units", labels.ACTOR_UNIT_LABELS, UNIT_NAMES),
     ("regime kinds", labels.REGIME_KIND_LABELS, KINDS),
     ("regime contents", labels.REGIME_CONTENT_LABELS, CONTENTS),
     ("regime methods", labels.REGIME_METHOD_LABELS, METHODS),
-    ("audit actions", labels.AUDIT_ACTION_LABELS, AUDIT_NAMES),
-    ("support states", labels.SUPPORT_STATUS_LABELS, STATUS_LABELS),
     ("outbox states", labels.OUTBOX_STATE_LABELS, SHOWN_LABELS),
-    ("package types", labels.PACKAGE_TYPE_LABELS, TYPE_LABELS),
-    ("indicator rules", labels.INDICATOR_RULE_LABELS, AGGREGATE_LABELS),
     ("panel kinds", labels.PANEL_KIND_LABELS, PANEL_KINDS),
 ]
 
@@ -349,3 +344,13 @@ def test_vietnamese_labels_are_the_stored_names(
             english = {k: str(v) for k, v in translated.items()}
     assert all(english[k] != expected[k] or k == "fax" for k in expected)
     assert {str(k) for k in labels.ROLE_NAME_LABELS} == set(ROLE_NAMES.values())
+
+
+def test_every_state_and_package_type_has_a_label() -> None:
+    """I18N-09: the labels that are the only names of their keys cover them all."""
+    assert set(labels.SUPPORT_STATUS_LABELS) == {s.value for s in SupportStatus}
+    assert set(labels.PACKAGE_TYPE_LABELS) == {t.value for t in PackageType}
+    assert set(labels.INDICATOR_RULE_LABELS) == set(AGGREGATE_RULES)
+    assert {"create", "update", "unchanged", "error"} <= set(
+        labels.IMPORT_ACTION_LABELS
+    )
