@@ -20,6 +20,7 @@ from baocao.platform.services import aggregate_exports as exports
 from baocao.platform.services import workflow_config as config
 from baocao.platform.views._common import local_text, now, user
 from baocao.platform.views.labels import AGGREGATION_RULE_LABELS
+from baocao.platform.views.script_strings import page_language
 from baocao.platform.views.workflow import _forbid
 from baocao.renderers import render_entry_form
 from baocao.schemas.errors import BaocaoError
@@ -73,6 +74,7 @@ class AggregateView(BaseView):
                 decode_keys(dict(found.cache.computed)),
                 readonly=True,
                 form_id="bc-aggregate",
+                lang=page_language(),
             )
         status = found.to_dict()
         names = {

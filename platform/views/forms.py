@@ -27,6 +27,7 @@ from baocao.platform.services.form_diff import ASPECTS, cell_facts
 from baocao.platform.services.form_outline import SECTION_ASPECTS
 from baocao.platform.services.form_overrides import KINDS, ROLES
 from baocao.platform.views.labels import CELL_KIND_LABELS, CELL_ROLE_LABELS
+from baocao.platform.views.script_strings import page_language
 from baocao.renderers import (
     FONTS_DIR,
     STATIC_DIR,
@@ -189,7 +190,10 @@ class FormsView(BaseView):
         docs = service.draft_documents(form)
         compiled = CompiledForm(docs["schema"], docs["layout"], docs["formulas"])
         preview = (
-            render_entry_form(compiled, {}, {}, readonly=True, form_id="bc-preview")
+            render_entry_form(
+                compiled, {}, {}, readonly=True, form_id="bc-preview",
+                lang=page_language(),
+            )
             if form.has_workbook else ""
         )
         return self.render_template(

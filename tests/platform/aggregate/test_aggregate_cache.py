@@ -174,6 +174,10 @@ def test_page_shows_the_grid_units_and_links(
     assert _url(world) in board.get_data(as_text=True)
     regimes = client.get("/che-do-bao-cao/").get_data(as_text=True)
     assert _url(world) in regimes
+    assert 'id="bc-aggregate" data-baocao-form lang="vi"' in html
+    client.get("/lang/en")  # the read-only grid is drawn in the user's language
+    english = client.get(_url(world)).get_data(as_text=True)
+    assert 'id="bc-aggregate" data-baocao-form lang="en"' in english
 
 
 def test_drill_down_of_an_input_and_a_formula(

@@ -84,9 +84,11 @@ def test_designer_page_in_english(app: Any, client: Any, auth: Any, csrf: Any,
                '<option value="integer">Whole number</option>',
                '<option value="narrative">Formatted paragraph</option>')
     assert all(w in page for w in vietnamese) and not any(w in page for w in english)
+    assert 'id="bc-preview" data-baocao-form lang="vi"' in page
     client.get("/lang/en")
     page = client.get(f"/bieu-mau/{form_id}").get_data(as_text=True)
     assert all(w in page for w in english) and not any(w in page for w in vietnamese)
+    assert 'id="bc-preview" data-baocao-form lang="en"' in page  # the preview grid
     changed = client.post(f"/bieu-mau/{form_id}/o", data={
         "csrf_token": token, "address": "Biểu 01-KTXH!D9", "role": "input",
         "kind": "integer"}, follow_redirects=True).get_data(as_text=True)
