@@ -66,6 +66,16 @@ def serving(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     try:
         yield f"http://{host}:{server.effective_port}"
     finally:
-        server.close()  # the listening socket
-        wasyncore.close_all(server._map)  # connections browsers keep alive
+        # Closed by the loop's own thread: closed from here, a socket could vanish
+        # under the loop's select() (EBADF in the server thread, now and then).
+        server.trigger.pull_trigger(lambda: _close(server))
         thread.join(timeout=10)
+        if server._map:  # the loop had already stopped: nothing selects any more
+            _close(server)
+
+
+def _close(server: Any) -> None:
+    """Close the listening socket and the connections browsers keep alive; the
+    loop ends once its map is empty."""
+    server.close()
+    wasyncore.close_all(server._map)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apispec.exceptions import DuplicateComponentNameError
 from flask import request
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
@@ -16,7 +17,33 @@ from flask_appbuilder.security.decorators import protect
 from baocao.platform.api.workflow_common import caller, forbid, iso, json_payload, utc_now
 from baocao.platform.roles import Role
 from baocao.platform.services import access
+from baocao.platform.services import form_marks as marks
 from baocao.platform.services import forms as service
+from baocao.platform.services import forms_outline_only as outline_only
+
+
+#: One section of a narrative outline, as stored, returned by the version
+#: endpoint and sent to ``PUT …/outline`` (checked by ``form_outline``).
+OUTLINE_SECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["title"],
+    "additionalProperties": False,
+    "properties": {
+        "key": {
+            "type": "string",
+            "pattern": "^m[1-9][0-9]{0,5}$",
+            "description": "Khoá mục (m1, m2, …) giữ khi sửa; bỏ trống: cấp mới",
+        },
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+        "level": {"type": "integer", "minimum": 1, "maximum": 4, "default": 1,
+                  "description": "Lớn hơn cấp của mục trước nhiều nhất 1"},
+        "guidance": {"type": "string", "maxLength": 2000, "default": ""},
+        "required": {"type": "boolean", "default": False},
+        "word_limit": {"type": "integer", "nullable": True, "minimum": 1,
+                       "maximum": 100000,
+                       "description": "Giới hạn số từ; null: không giới hạn"},
+    },
+}
 
 
 def require_designer(action: str) -> Any:
@@ -53,6 +80,7 @@ class FormsApi(BaseApi):
         "publish": "post",
         "get_version": "get",
         "set_cell": "put",
+        "set_outline": "put",
         "diff": "get",
     }
     openapi_spec_tag = "Biểu mẫu"
@@ -60,13 +88,26 @@ class FormsApi(BaseApi):
     #: listing and comparing are checked by :func:`require_designer`.
     baocao_roles = tuple(Role)
 
+    def add_apispec_components(self, api_spec: Any) -> None:
+        """FAB's components plus the outline section the form endpoints name."""
+        super().add_apispec_components(api_spec)
+        try:
+            api_spec.components.schema("OutlineSection", OUTLINE_SECTION_SCHEMA)
+        except DuplicateComponentNameError:
+            pass
+
     @expose("", methods=["POST"])
     @protect()
     def upload(self) -> Any:
-        """Upload and compile a template.
+        """Upload and compile a template, or create an outline-only form.
         ---
         post:
-          summary: Tải lên mẫu .xlsx (multipart file, name) và biên dịch
+          summary: Tải lên mẫu .xlsx (multipart file, name) và biên dịch, hoặc tạo
+            biểu mẫu chỉ có đề cương (JSON name, outline)
+          description: >-
+            multipart/form-data: tệp .xlsx được biên dịch. application/json: biểu
+            mẫu nháp chỉ có mẫu đề cương, không có tệp Excel; `outline` là danh
+            sách mục như ở PUT /forms/{id}/outline (có thể bỏ trống rồi thêm sau).
           requestBody:
             content:
               multipart/form-data:
@@ -75,12 +116,25 @@ class FormsApi(BaseApi):
                   properties:
                     file: {type: string, format: binary}
                     name: {type: string}
+              application/json:
+                schema:
+                  type: object
+                  required: [name]
+                  properties:
+                    name: {type: string, maxLength: 300}
+                    outline:
+                      type: array
+                      items: {$ref: "#/components/schemas/OutlineSection"}
           responses:
             201: {description: "{id, status: draft, diagnostics}"}
+            400: {description: Thiếu tệp mẫu (multipart)}
             403: {description: Không có quyền}
-            422: {description: Mẫu có lỗi, kèm mọi chẩn đoán; không lưu gì}
+            422: {description: "Mẫu có lỗi, kèm mọi chẩn đoán; hoặc đề cương sai
+              (FS005, FS016 kèm problems, FS019); không lưu gì"}
         """
         user = require_designer("tải lên biểu mẫu")
+        if request.is_json:
+            return self._create_outline_form(user)
         upload = request.files.get("file")
         if upload is None:
             return self.response_400(message="Thiếu tệp mẫu (trường 'file', định dạng .xlsx).")
@@ -93,6 +147,19 @@ class FormsApi(BaseApi):
             now=utc_now(),
         )
         return self.response(201, id=str(form.pk), status=form.status, diagnostics=warnings)
+
+    def _create_outline_form(self, user: Any) -> Any:
+        """The JSON branch of :meth:`upload`: the same service as the page's
+        "Tạo đề cương không cần tệp Excel", with the sections at once."""
+        name, outline = outline_only.outline_form_request(request.get_json(silent=True))
+        form = outline_only.create_outline_form(
+            name=name,
+            outline=outline,
+            owner_unit=getattr(user, "unit_code", None) or "",
+            actor=user.username,
+            now=utc_now(),
+        )
+        return self.response(201, id=str(form.pk), status=form.status, diagnostics=[])
 
     @expose("", methods=["GET"])
     @protect()
@@ -165,6 +232,43 @@ class FormsApi(BaseApi):
         docs = service.set_override(form_id, address, json_payload(), now=utc_now())
         prop = docs["schema"]["properties"].get(address)
         return self.response(200, cell=address, property=prop)
+
+    @expose("/<form_id>/outline", methods=["PUT"])
+    @protect()
+    def set_outline(self, form_id: str) -> Any:
+        """Replace the draft's narrative outline (published versions keep theirs).
+        ---
+        put:
+          summary: Thay toàn bộ mẫu đề cương của bản nháp (các mục, thứ tự, cấp)
+          description: >-
+            Cùng kiểm tra như trang thiết kế. Mục có `key` (m1, m2, …) giữ danh
+            tính khi đổi tên hoặc đổi chỗ; mục không có `key` được cấp khoá mới.
+            `sections: []` xoá hết các mục. Phiên bản đã phát hành không đổi;
+            lần phát hành sau lấy đề cương này.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [sections]
+                  properties:
+                    title: {type: string, maxLength: 300}
+                    sections:
+                      type: array
+                      maxItems: 200
+                      items: {$ref: "#/components/schemas/OutlineSection"}
+          responses:
+            200: {description: "{id, outline: {title, sections} | null}"}
+            403: {description: Không có quyền}
+            404: {description: Không có biểu mẫu}
+            422: {description: "FS016: mọi lỗi, kèm problems [{section, field,
+              message}]; không lưu gì"}
+        """
+        require_designer("sửa mẫu đề cương")
+        payload = request.get_json(silent=True)
+        outline = marks.set_outline(form_id, payload, now=utc_now())
+        return self.response(200, id=form_id, outline=outline)
 
     @expose("/<form_id>/diff", methods=["GET"])
     @protect()

@@ -245,18 +245,43 @@ def _refuse_inside_merge(base: dict[str, Any], address: str) -> None:
                 )
 
 
-def set_outline(form_id: str, raw: Any, *, now: datetime) -> dict[str, Any] | None:
-    """Store the outline designed in the page (None clears it).
+class OutlineError(FormOverrideError):
+    """A refused outline (FS016): the message lists every problem, and
+    ``problems`` places each one (section position, JSON field) for API clients."""
 
-    :raises FormOverrideError: (422) FS016 listing every problem; nothing kept.
+    def __init__(self, problems: OutlineProblems) -> None:
+        super().__init__(FormCode.FS016, problems="; ".join(problems.problems))
+        self.problems = [item._asdict() for item in problems.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        # Placed by section, not by cell: the override's "cell" would be blank.
+        base = super(FormOverrideError, self).to_dict()
+        return {**base, "problems": self.problems}
+
+
+def check_outline(raw: Any) -> dict[str, Any] | None:
+    """The outline as it would be stored (None: no sections), for every writer
+    of outlines (the page, ``PUT …/outline``, a new outline-only form).
+
+    :raises OutlineError: (422) FS016 listing every problem.
+    """
+    try:
+        return normalize_outline(raw)
+    except OutlineProblems as err:
+        raise OutlineError(err) from None
+
+
+def set_outline(form_id: str, raw: Any, *, now: datetime) -> dict[str, Any] | None:
+    """Replace the draft's outline (no sections clears it); published versions
+    keep theirs, the next ``publish`` snapshots this one.
+
+    :param raw: ``{"title"?, "sections": [...]}``, see
+        :func:`.form_outline.normalize_outline`.
+    :raises FormNotFoundError: (404) unknown form.
+    :raises OutlineError: (422) FS016 listing every problem; nothing kept.
     """
     form = get_form(form_id)
-    try:
-        outline = normalize_outline(raw)
-    except OutlineProblems as err:
-        raise FormOverrideError(
-            FormCode.FS016, problems="; ".join(err.problems)
-        ) from None
+    outline = check_outline(raw)
     form.outline_json = json.dumps(outline, ensure_ascii=False) if outline else ""
     form.updated_at = now
     form.save()

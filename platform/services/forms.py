@@ -99,6 +99,12 @@ class FormCode(DetailEnum):
         "Biểu mẫu '{name}' chỉ có mẫu đề cương nhưng chưa có mục nào nên chưa phát "
         "hành được. Hãy thêm ít nhất một mục ở phần 'Mẫu đề cương' rồi lưu.",
     )
+    FS019 = Detail(
+        "bad outline-only form request",
+        "Yêu cầu tạo biểu mẫu đề cương chưa đúng dạng: {problem}. Hãy gửi JSON "
+        '{{"name": "Tên biểu mẫu", "outline": [{{"title": "Tình hình chung", '
+        '"level": 1}}]}} (Content-Type: application/json).',
+    )
 
 
 class FormStoreError(BaocaoError):

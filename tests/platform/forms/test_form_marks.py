@@ -218,23 +218,56 @@ def test_outline_is_kept_per_version_and_diffed(app: Any, kit: Any) -> None:
 @pytest.mark.parametrize(
     ("sections", "problem"),
     [
-        ([{"title": ""}], "mục thứ 1: cần tiêu đề (1–300 ký tự)"),
+        ([{"title": ""}], "mục thứ 1: cần tiêu đề là chữ, 1–300 ký tự"),
         (
             [{"title": "A", "level": 1}, {"title": "B", "level": 3}],
-            "mục 'B': cấp 3 ngay sau mục cấp 1; hãy dùng cấp 2 hoặc nhỏ hơn",
+            "mục thứ 2 ('B'): cấp 3 ngay sau mục cấp 1; hãy dùng cấp 2 hoặc nhỏ hơn",
         ),
         (
             [{"title": "A", "word_limit": "nhiều"}],
-            "mục 'A': giới hạn số từ phải là số nguyên từ 1 đến 100.000 (hoặc để trống)",
+            "mục thứ 1 ('A'): giới hạn số từ phải là số nguyên từ 1 đến 100.000 "
+            "(hoặc để trống)",
         ),
-        ([{"title": "A", "level": 9}], "mục 'A': cấp phải là số từ 1 đến 4"),
+        (
+            [{"title": "A", "word_limit": 1.5}],
+            "mục thứ 1 ('A'): giới hạn số từ phải là số nguyên từ 1 đến 100.000 "
+            "(hoặc để trống)",
+        ),
+        (
+            [{"title": "A", "level": 9}],
+            "mục thứ 1 ('A'): cấp phải là số nguyên từ 1 đến 4",
+        ),
+        (
+            [{"title": "A", "required": "false"}],
+            "mục thứ 1 ('A'): 'bắt buộc' phải là true hoặc false",
+        ),
+        (
+            [{"title": "A", "word_limt": 50}],
+            "mục thứ 1 ('A'): không có trường 'word_limt'; chỉ dùng: key, title, "
+            "level, guidance, required, word_limit",
+        ),
+        (
+            ["Tình hình chung"],
+            'mục thứ 1: phải là một đối tượng JSON, ví dụ {"title": "Tình hình chung", '
+            '"level": 1}',
+        ),
     ],
-    ids=["no-title", "level-jump", "bad-word-limit", "bad-level"],
+    ids=[
+        "no-title",
+        "level-jump",
+        "bad-word-limit",
+        "fractional-word-limit",
+        "bad-level",
+        "required-not-boolean",
+        "unknown-field",
+        "not-an-object",
+    ],
 )
 def test_bad_outline_keeps_the_stored_one(
     app: Any, kit: Any, sections: list[dict[str, Any]], problem: str
 ) -> None:
-    """FM-07: a bad outline is refused naming the section; the old one stays."""
+    """FM-07: a bad outline is refused naming the section (position and title)
+    and the field; the old one stays."""
     with app.app_context():
         form_id = _form(kit)
         marks.set_outline(form_id, OUTLINE, now=NOW)
@@ -257,3 +290,44 @@ def test_diagnostics_are_placed_at_cells() -> None:
         "Biểu!A1": [trimmed],
         "Biểu!D9": [at_cell],
     }
+
+
+def test_outline_problems_are_placed_by_section_and_field(app: Any, kit: Any) -> None:
+    """FM-09: every problem is listed with its section position and JSON field
+    (for API clients), and an outline without ``sections`` clears nothing."""
+    with app.app_context():
+        form_id = _form(kit)
+        marks.set_outline(form_id, OUTLINE, now=NOW)
+        stored = _stored(form_id)
+        sections = [{"title": "A"}, {"title": "B", "level": 3, "required": 1}]
+        with pytest.raises(marks.OutlineError) as caught:
+            marks.set_outline(form_id, {"sections": sections}, now=NOW)
+        assert [(p["section"], p["field"]) for p in caught.value.problems] == [
+            (2, "level"),
+            (2, "required"),
+        ]
+        assert caught.value.to_dict()["problems"][0]["message"] == (
+            "mục thứ 2 ('B'): cấp 3 ngay sau mục cấp 1; hãy dùng cấp 2 hoặc nhỏ hơn"
+        )
+        with pytest.raises(marks.OutlineError) as caught:
+            marks.set_outline(form_id, {"title": "Đề cương"}, now=NOW)
+        assert caught.value.message == service.FormCode.FS016.format(
+            problems="thiếu danh sách mục 'sections'; gửi [] nếu muốn xoá hết các mục"
+        )
+        assert _stored(form_id) == stored
+
+
+def test_word_limits_and_levels_as_text_or_numbers(app: Any, kit: Any) -> None:
+    """FM-10: the page posts text ("1.000" with Vietnamese grouping, "" for none),
+    the API numbers; both give the same stored section."""
+    with app.app_context():
+        form_id = _form(kit)
+        page = {"sections": [{"title": "A", "level": "1", "word_limit": "1.000"},
+                             {"title": "B", "level": 2, "word_limit": ""}]}
+        api = {"sections": [{"title": "A", "level": 1, "word_limit": 1000},
+                            {"title": "B", "level": 2.0, "word_limit": None}]}
+        assert marks.set_outline(form_id, page, now=NOW) == marks.set_outline(
+            form_id, api, now=NOW
+        )
+        limits = [s["word_limit"] for s in marks.check_outline(api)["sections"]]
+        assert limits == [1000, None]
