@@ -14,6 +14,7 @@ import pytest
 from baocao.platform.models import Unit
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
+from baocao.platform.services import form_marks, forms
 from baocao.platform.services import workflow as wf
 from baocao.platform.services import workflow_config as config
 from baocao.platform.settings import Secret, Settings
@@ -118,9 +119,24 @@ def api(app: Any, client: FlaskClient, make_user: Any, api_token: Any) -> Any:
 @pytest.fixture
 def kit() -> SimpleNamespace:
     """``kit.template(name)``, ``kit.bad_template()``, ``kit.projects_template()``,
-    ``kit.make_unit(code, kind, parent)``, ``kit.open_regime(form_id, content)``."""
+    ``kit.make_unit(code, kind, parent)``, ``kit.open_regime(form_id, content)``,
+    ``kit.publish_projects(outline)``."""
     return SimpleNamespace(template=template, bad_template=bad_template, make_unit=make_unit,
-                           projects_template=projects_template, open_regime=open_regime)
+                           projects_template=projects_template, open_regime=open_regime,
+                           publish_projects=publish_projects)
+
+
+def publish_projects(outline: dict[str, Any]) -> str:
+    """The projects form ("Dự án", owned by SKHCN) with ``outline``, published as
+    version 1; returns its id. Call inside an app context."""
+    now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    form, _ = forms.upload_form(
+        projects_template(), name="Dự án", owner_unit="SKHCN",
+        actor="SKHCN.thietke", now=now,
+    )
+    form_marks.set_outline(str(form.pk), outline, now=now)
+    forms.publish(str(form.pk), actor="SKHCN.thietke", now=now)
+    return str(form.pk)
 
 
 def open_regime(form_id: str, content: str = "linked") -> str:

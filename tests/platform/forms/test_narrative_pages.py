@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from baocao.platform.models.workflow import Submission
 from baocao.platform.roles import Role
-from baocao.platform.services import form_marks, forms
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 OUTLINE = {
@@ -29,16 +28,8 @@ def _open(app: Any, make_user: Any, kit: Any, content: str) -> str:
             kit.make_unit(code, kind, parent)
         make_user("28249.nhaplieu", Role.DATA_ENTRY, "28249")
         make_user("28249.lanhdao", Role.APPROVER, "28249")
-        form, _ = forms.upload_form(
-            kit.projects_template(),
-            name="Dự án",
-            owner_unit="SKHCN",
-            actor="SKHCN.thietke",
-            now=NOW,
-        )
-        form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
-        forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
-        return kit.open_regime(str(form.pk), content)
+        form_id = kit.publish_projects(OUTLINE)
+        return kit.open_regime(form_id, content)
 
 
 @pytest.mark.parametrize(

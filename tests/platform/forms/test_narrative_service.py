@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from baocao.platform.models.workflow import Submission
-from baocao.platform.services import form_marks, forms
 from baocao.platform.services import narrative as service
 from baocao.platform.services import workflow as wf
 from baocao.platform.workflow.errors import ConflictError, ForbiddenActionError
@@ -39,16 +38,8 @@ def _submission(kit: Any, content: str = "linked") -> str:
         ("28249", "commune", "82"),
     ):
         kit.make_unit(code, kind, parent)
-    form, _ = forms.upload_form(
-        kit.projects_template(),
-        name="Dự án",
-        owner_unit="SKHCN",
-        actor="SKHCN.thietke",
-        now=NOW,
-    )
-    form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
-    forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
-    return kit.open_regime(str(form.pk), content)
+    form_id = kit.publish_projects(OUTLINE)
+    return kit.open_regime(form_id, content)
 
 
 def _stored(sub_id: str) -> tuple[int, dict[str, Any], dict[str, Any]]:

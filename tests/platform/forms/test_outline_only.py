@@ -249,16 +249,8 @@ def test_linked_regime_csv_and_pdf_have_grid_then_sections(
     the cells, then the sections; the PDF prints the table, then the text."""
     with app.app_context():
         _units(kit)
-        form, _ = forms.upload_form(
-            kit.projects_template(),
-            name="Dự án",
-            owner_unit="SKHCN",
-            actor="SKHCN.thietke",
-            now=NOW,
-        )
-        form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
-        forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
-        sub_id = kit.open_regime(str(form.pk), "linked")
+        form_id = kit.publish_projects(OUTLINE)
+        sub_id = kit.open_regime(form_id, "linked")
         wf.save_data(
             sub_id, {"Dự án!B4": "Trường Lê Lợi", "Dự án!C4": 5}, 1, ENTRY, now=NOW
         )

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from baocao.platform.services import form_marks, forms
 from playwright.sync_api import expect, sync_playwright
 from support import launch_chromium, login_page
 
@@ -24,16 +23,8 @@ CAPITAL = "Dự án!C4"
 def _linked_report(app: Any, kit: Any) -> str:
     """28249's draft of a linked report (project grid plus a one-section outline)."""
     with app.app_context():
-        form, _ = forms.upload_form(
-            kit.projects_template(),
-            name="Dự án",
-            owner_unit="SKHCN",
-            actor="SKHCN.thietke",
-            now=NOW,
-        )
-        form_marks.set_outline(str(form.pk), OUTLINE, now=NOW)
-        forms.publish(str(form.pk), actor="SKHCN.thietke", now=NOW)
-        return kit.open_regime(str(form.pk), "linked")
+        form_id = kit.publish_projects(OUTLINE)
+        return kit.open_regime(form_id, "linked")
 
 
 @pytest.mark.browser
