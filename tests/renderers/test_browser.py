@@ -238,9 +238,15 @@ def test_errors_are_shown_at_the_cell_in_vietnamese(page: Any, tmp_path: Path) -
     server_error = page.locator(f'td:has([data-key="{SHEET}!E12"]) .bc-err')
     assert server_error.inner_text() == "Số thực hiện vượt kế hoạch quá 50%."
     assert "Biểu mẫu còn 1 lỗi cần sửa" in page.locator(".bc-summary").inner_text()
+    holder = page.locator(f'td:has([data-key="{SHEET}!D13"])')
+    before = holder.bounding_box()
     cell(page, f"{SHEET}!D13").fill("abc")
     error = page.locator(f'td:has([data-key="{SHEET}!D13"]) .bc-err')
     assert error.inner_text() == "Giá trị phải là số (ví dụ 1.234,5)."
+    # The message floats under the cell, visible, and the cell keeps its size.
+    assert error.is_visible() and holder.bounding_box() == before
+    shown = error.bounding_box()
+    assert shown["y"] >= before["y"] + before["height"] - 1
     assert cell(page, f"{SHEET}!D13").get_attribute("aria-invalid") == "true"
     cell(page, f"{SHEET}!D13").fill("-5")
     assert error.inner_text() == "Giá trị phải lớn hơn hoặc bằng 0."
