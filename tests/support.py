@@ -7,6 +7,7 @@ browser or service into a failure, so CI cannot go green by skipping.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,22 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def switches_to_english(
+    client: Any, path: str, vietnamese: Sequence[str], english: Sequence[str]
+) -> str:
+    """Assert ``path`` shows every Vietnamese and no English phrase, then, after
+    FAB's ``/lang/en``, every English and no Vietnamese one; returns the English
+    page. The client stays in English."""
+    page = client.get(path).get_data(as_text=True)
+    assert all(w in page for w in vietnamese), page
+    assert not any(w in page for w in english)
+    client.get("/lang/en")
+    page = client.get(path).get_data(as_text=True)
+    assert all(w in page for w in english), page
+    assert not any(w in page for w in vietnamese)
+    return page
 
 
 def launch_chromium(playwright: Any, **options: Any) -> Any:

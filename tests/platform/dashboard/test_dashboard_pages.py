@@ -17,6 +17,7 @@ from baocao.platform.models import Dashboard
 from baocao.platform.roles import Role
 from baocao.platform.services import dashboards, indicators
 from flask.testing import FlaskClient
+from support import switches_to_english
 
 NOW = datetime(2026, 4, 25, 3, 0, tzinfo=UTC)
 #: The token of the domain pages' forms (``_macros.html`` ``csrf()``).
@@ -213,8 +214,4 @@ def test_names_follow_the_language(
     (the same words as before), English after choosing English."""
     auth.login("SKHCN.admin")
     url = path.format(id=board["id"])
-    page = client.get(url).get_data(as_text=True)
-    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
-    client.get("/lang/en")
-    page = client.get(url).get_data(as_text=True)
-    assert all(w in page for w in english) and not any(w in page for w in vietnamese)
+    switches_to_english(client, url, vietnamese, english)

@@ -21,6 +21,7 @@ from baocao.platform.workflow.chains import ACTION_NAMES
 from baocao.platform.workflow.transitions import STATE_NAMES
 from flask import Flask
 from flask_babel import force_locale
+from support import switches_to_english
 
 Path = Callable[[dict[str, Any]], str]
 
@@ -152,11 +153,7 @@ def test_new_regime_form_in_both_languages(
         '<option value="narrative">outline</option>',
         'value="email" > email</label>',
     )
-    page = client.get("/che-do-bao-cao/tao").get_data(as_text=True)
-    assert all(w in page for w in vietnamese) and not any(w in page for w in english)
-    client.get("/lang/en")
-    page = client.get("/che-do-bao-cao/tao").get_data(as_text=True)
-    assert all(w in page for w in english) and not any(w in page for w in vietnamese)
+    switches_to_english(client, "/che-do-bao-cao/tao", vietnamese, english)
 
 
 def test_open_period_flash_in_both_languages(
