@@ -196,16 +196,21 @@ def can_view(user: Any, submission: Submission, regime: Regime, now: datetime) -
 # --- submissions -------------------------------------------------------------
 
 
-def get_submission(submission_id: str, *, history: bool = True) -> Submission:
+def get_submission(
+    submission_id: str, *, history: bool = True, only: tuple[str, ...] = ()
+) -> Submission:
     """The submission with this id.
 
     :param history: False leaves the history out (a save or an action only
         appends to it, and it grows with every save).
+    :param only: read just these fields (a save's checks need a few).
     :raises NotFoundError: (404) no such submission.
     """
     found = Submission.objects(id=_object_id(submission_id, "báo cáo"))
+    found = found if history else found.exclude("history")
+    found = found.only(*only) if only else found
     with _embedded_lock():
-        found = (found if history else found.exclude("history")).first()
+        found = found.first()
     if found is None:
         raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
     return found
@@ -232,14 +237,7 @@ def _context(
     :raises ConflictError: (409) the caller read another version.
     :raises ClosedPeriodError: (409) the period is an archive.
     """
-    if fields:
-        sub = Submission.objects(id=_object_id(submission_id, "báo cáo"))
-        with _embedded_lock():
-            sub = sub.only(*fields).first()
-        if sub is None:
-            raise NotFoundError(WorkflowCode.WF031, what="báo cáo", key=submission_id)
-    else:
-        sub = get_submission(submission_id, history=False)
+    sub = get_submission(submission_id, history=False, only=fields)
     if sub.version != expected_version:
         raise ConflictError(
             WorkflowCode.WF030, current=sub.version, expected=expected_version
