@@ -9,9 +9,10 @@ connection and a new thread; under 50 concurrent users that meant dozens of
 threads fighting for the one GIL, each request costing more CPU the busier the
 server was. Waitress reads requests in one I/O thread, keeps connections alive
 and hands complete requests to :data:`THREADS` worker threads, the others
-waiting their turn in its queue. ``benchmarks/bench_workflow.py --users 50``
-went from p95 99–163 ms at 12.7 ms of CPU per request to p95 32–38 ms at
-9.5–10.1 ms (docs/workflow.md, "Load benchmark"). The multi-process production
+waiting their turn in its queue. ``benchmarks/bench_workflow.py --users 50``,
+old and new code alternating in one sitting: overall p95 165–182 ms with
+werkzeug, 81–116 ms with waitress, at about the same CPU per request
+(docs/workflow.md, "Load benchmark"). The multi-process production
 set-up (``baocao serve``) stays gunicorn.
 """
 
@@ -29,9 +30,9 @@ from waitress.server import create_server
 #: The process's GIL switch interval while the embedded server runs (Python's
 #: default is 5 ms). Everything shares one GIL here, the in-process Celery worker
 #: included: an aggregate refresh after an acceptance (tens of ms of Python) kept
-#: the requests waiting behind it for 5 ms at each turn. At 1 ms the chain actions'
-#: p95 in the load benchmark fell from 181–413 ms to 69–86 ms (accept) for the
-#: same CPU per request.
+#: the requests waiting behind it for 5 ms at each turn. In the load benchmark
+#: (five runs each, alternating) the median p95 of accept fell from 181 to 86 ms
+#: at 1 ms, for the same CPU per request; the overall p95 moved less.
 SWITCH_INTERVAL_S = 0.001
 #: Request threads. More threads only queue for the GIL (measured: 4 threads gave
 #: the lowest p95 and CPU per request; 8 and 16 were slower); the queue in front

@@ -38,7 +38,7 @@ REQUEUE_AFTER = timedelta(minutes=5)
 #: runs (an aggregator going down the tracking board, a deadline morning): every
 #: acceptance in this window is covered by the one waiting refresh instead of
 #: each starting its own over all accepted reports. In the load benchmark's wave
-#: of 50 acceptances, ten refreshes became two.
+#: of 50 acceptances, ten refreshes became one.
 REFRESH_DELAY_S = 2.0
 
 

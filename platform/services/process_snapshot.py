@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+_MISSING = object()  # no value read yet, or forgotten
 
 
 class Snapshot(Generic[T]):
@@ -39,26 +40,24 @@ class Snapshot(Generic[T]):
         # Re-entrant: reading may flush an SQLAlchemy session (autoflush), and a
         # flush of a watched model calls forget() on this very snapshot.
         self._lock = threading.RLock()
-        self._value: T | None = None
+        self._value: T | object = _MISSING
         self._taken = 0.0
         self._from: object = None
-        self._fresh = False
 
     def get(self) -> T:
         """The current value, read first when missing or stale."""
         store = self._source()
         with self._lock:
             stale = self._clock() - self._taken > self._ttl or store is not self._from
-            if not self._fresh or stale:
+            if self._value is _MISSING or stale:
                 self._value = self._read()
-                self._taken, self._from, self._fresh = self._clock(), store, True
+                self._taken, self._from = self._clock(), store
             return self._value  # type: ignore[return-value]
 
     def forget(self) -> None:
         """Drop the value; the next :meth:`get` reads it again."""
         with self._lock:
-            self._fresh = False
-            self._value = None
+            self._value = _MISSING
 
 
 def forget_on_flush(watched: tuple[type, ...], forget: Callable[[], None]) -> None:

@@ -6,11 +6,12 @@ Some Vietnamese names also serve elsewhere and must not change with the
 user's language: the menu *names* are FAB permission rows (``menu_access``),
 and ``STATE_NAMES`` / ``ACTION_NAMES`` fill the Vietnamese error messages.
 Pages therefore show these labels instead; their Vietnamese translations are
-the same words (a test keeps them in step). The other Vietnamese name
-dictionaries (unit kinds, role names, regime kinds, audit actions, support and
-outbox states, designer cell roles and kinds) get their labels here too, for
-the same reason: the stored names also fill exports, notifications, FAB role
-rows or messages that stay Vietnamese in both languages.
+the same words (a test keeps them in step). Unit kinds, role names, regime
+kinds, contents and methods and the outbox states get their labels here for
+the same reason: their Vietnamese names also fill exports, FAB role rows or
+messages that stay Vietnamese in both languages. Names only pages show (audit
+actions, support states, package types, designer cell roles and kinds,
+indicator rules, panel kinds, import actions) exist only here.
 """
 
 from __future__ import annotations
@@ -309,7 +310,6 @@ PANEL_KIND_LABELS: dict[str, Any] = {
 def unit_kind_label(kind: str, subtype: str = "") -> Any:
     """A unit's kind in the user's language, its subtype when it is a usual one.
 
-    The page counterpart of ``Unit.kind_label`` (which stays Vietnamese).
     """
     return UNIT_SUBTYPE_LABELS.get(subtype) or UNIT_KIND_LABELS.get(kind, kind)
 
