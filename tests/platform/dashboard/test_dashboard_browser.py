@@ -12,7 +12,7 @@ import pytest
 from baocao.platform.roles import Role
 from baocao.platform.services import dashboards, indicators
 from playwright.sync_api import sync_playwright
-from support import launch_chromium, serve
+from support import launch_chromium, login_page, serve
 
 SHOTS = Path("/tmp")
 
@@ -87,11 +87,7 @@ def _inked(page: Any, panel: str) -> int:
 @pytest.mark.browser
 def test_dashboard_draws_filters_and_exports(page: Any, server: dict[str, Any]) -> None:
     """BD-B1: charts drawn on canvas, period filter applied, PNG and CSV saved."""
-    page.goto(f"{server['url']}/login/")
-    page.fill("input[name=username]", "SKHCN.xem")
-    page.fill("input[name=password]", server["password"])
-    page.click("[type=submit]")
-    page.wait_for_load_state()
+    login_page(page, server["url"], "SKHCN.xem", server["password"])
     page.goto(f"{server['url']}/bang-dieu-khien/")
     time_panel = f'[data-panel="{server["time"]}"]'
     page.wait_for_selector(f"{time_panel}[data-drawn='1']", timeout=15000)
@@ -126,11 +122,7 @@ def test_dashboard_status_follows_the_language(
 ) -> None:
     """BD-B2: after ``/lang/en`` the panels' status lines are English, numbers
     keep the Vietnamese marks (1.234,5)."""
-    page.goto(f"{server['url']}/login/")
-    page.fill("input[name=username]", "SKHCN.xem")
-    page.fill("input[name=password]", server["password"])
-    page.click("[type=submit]")
-    page.wait_for_load_state()
+    login_page(page, server["url"], "SKHCN.xem", server["password"])
     page.goto(f"{server['url']}/lang/en")
     page.goto(f"{server['url']}/bang-dieu-khien/")
     time_panel = f'[data-panel="{server["time"]}"]'
